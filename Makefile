@@ -1,0 +1,61 @@
+# siterecovery.vmware: the commands the README names. Every target calls setup.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+ROOT := $(CURDIR)
+VENV := $(ROOT)/.venv
+COMPAT_VENV := $(ROOT)/.venv-compat
+# The collection, importable as ansible_collections.siterecovery.vmware for pytest.
+PYPATH := $(ROOT)/build/pythonpath
+
+.PHONY: help setup setup-compat test sanity lint unit integration test-compat demo build clean
+
+help:
+	@echo "make demo         the main job: the failover-failback cycle on the lab"
+	@echo "make test         the whole suite: sanity, lint, unit, integration, compat"
+	@echo "make setup        Debian packages, .venv, and ansible-test's pip bootstrap"
+	@echo "make sanity | lint | unit | integration | test-compat | build | clean"
+
+setup:
+	@tools/setup.sh
+
+setup-compat:
+	@tools/setup_venv.sh $(COMPAT_VENV) $(ROOT)/requirements-compat.txt 3.11 3.13 lowest
+
+$(PYPATH):
+	@mkdir -p $(PYPATH)/ansible_collections/siterecovery
+	@ln -sfn $(ROOT) $(PYPATH)/ansible_collections/siterecovery/vmware
+
+test: sanity lint unit integration test-compat
+	@echo "make test: all steps passed"
+
+sanity: setup
+	@echo "== ansible-test sanity"
+	@tools/sanity.sh
+
+lint: setup
+	@echo "== ansible-lint (production profile)"
+	@$(VENV)/bin/ansible-lint --profile production --offline
+
+unit: setup $(PYPATH)
+	@echo "== unit tests"
+	@PYTHONPATH=$(PYPATH) $(VENV)/bin/python -m pytest -q tests/unit
+
+integration: setup $(PYPATH)
+	@echo "== integration tests"
+	@PYTHONPATH=$(PYPATH) $(VENV)/bin/python -m pytest -q tests/integration
+
+test-compat: setup setup-compat $(PYPATH)
+	@echo "== compatibility: $$($(COMPAT_VENV)/bin/ansible --version | head -1), $$($(COMPAT_VENV)/bin/python --version)"
+	@PYTHONPATH=$(PYPATH) $(COMPAT_VENV)/bin/python -m pytest -q tests/unit tests/integration
+
+build: setup
+	@mkdir -p build/dist
+	@$(VENV)/bin/ansible-galaxy collection build --force --output-path build/dist >/dev/null
+	@cp build/dist/siterecovery-vmware-$$(sed -n 's/^version: *//p' galaxy.yml).tar.gz build/dist/siterecovery-vmware.tar.gz
+	@ls build/dist/siterecovery-vmware-*.tar.gz
+
+demo: setup
+	@tools/demo.sh
+
+clean:
+	rm -rf build tests/output .pytest_cache

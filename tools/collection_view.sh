@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Copy the collection into build/ansible_collections/siterecovery/vmware, the
+# layout ansible-test needs (it refuses a symlinked path). Only files git
+# tracks or would track are copied; lab/, tools/ and .ci/ are not part of the
+# collection. Prints the view's path.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+view=$root/build/ansible_collections/siterecovery/vmware
+rm -rf "$view"
+mkdir -p "$view"
+cd "$root"
+git ls-files -z --cached --others --exclude-standard \
+    | grep -zvE '^(lab|tools|\.ci)/' \
+    | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
+    | tar --null -T - -cf - | tar -xf - -C "$view"
+echo "$view"
