@@ -34,7 +34,7 @@ sanity: setup
 
 lint: setup
 	@echo "== ansible-lint (production profile)"
-	@$(VENV)/bin/ansible-lint --profile production --offline
+	@PATH=$(VENV)/bin:$$PATH $(VENV)/bin/ansible-lint --profile production --offline --nocolor
 
 unit: setup $(PYPATH)
 	@echo "== unit tests"
@@ -45,7 +45,7 @@ integration: setup $(PYPATH)
 	@PYTHONPATH=$(PYPATH) $(VENV)/bin/python -m pytest -q tests/integration
 
 test-compat: setup setup-compat $(PYPATH)
-	@echo "== compatibility: $$($(COMPAT_VENV)/bin/ansible --version | head -1), $$($(COMPAT_VENV)/bin/python --version)"
+	@echo "== compatibility: ansible-core $$($(COMPAT_VENV)/bin/python -c "from ansible.release import __version__; print(__version__)"), $$($(COMPAT_VENV)/bin/python --version)"
 	@PYTHONPATH=$(PYPATH) $(COMPAT_VENV)/bin/python -m pytest -q tests/unit tests/integration
 
 build: setup
@@ -54,7 +54,7 @@ build: setup
 	@cp build/dist/siterecovery-vmware-$$(sed -n 's/^version: *//p' galaxy.yml).tar.gz build/dist/siterecovery-vmware.tar.gz
 	@ls build/dist/siterecovery-vmware-*.tar.gz
 
-demo: setup
+demo: setup $(PYPATH)
 	@tools/demo.sh
 
 clean:

@@ -13,4 +13,9 @@ git ls-files -z --cached --others --exclude-standard \
     | grep -zvE '^(lab|tools|\.ci)/' \
     | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
     | tar --null -T - -cf - | tar -xf - -C "$view"
+# The view sits in the git-ignored build/: ansible-test would take the outer
+# repository's file list (which ignores build/) and find nothing. A repository
+# of its own gives it the view's files.
+git -C "$view" init -q
+git -C "$view" add -A
 echo "$view"

@@ -13,7 +13,7 @@ class ModuleDocFragment:
 attributes:
   check_mode:
     description:
-      - Can run in check mode: every input is validated and the current state read,
+      - Can run in check mode. Every input is validated and the current state read,
         and no write request is sent.
   diff_mode:
     description:
@@ -28,6 +28,6 @@ attributes:
     support: full
   diff_mode:
     description:
-      - This module only reads: there is no diff.
+      - This module only reads, so there is no diff.
     support: N/A
 """

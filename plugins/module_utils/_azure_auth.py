@@ -31,7 +31,9 @@ except ImportError:
 else:
     ASR_SDK_IMPORT_ERROR = None
 
-COLLECTION_USER_AGENT = "ansible-siterecovery.vmware/0.1.0"
+# Kept equal to galaxy.yml's version by a unit test.
+COLLECTION_VERSION = "0.1.0"
+COLLECTION_USER_AGENT = "ansible-siterecovery.vmware/" + COLLECTION_VERSION
 
 # Reads ride through throttling and transient server errors: azure-core's
 # retry policy retries GET/PUT/DELETE on 408/429/5xx, honours Retry-After,

@@ -12,7 +12,7 @@ version_added: 0.1.0
 description:
   - Reads the Site Recovery fabrics of a Recovery Services vault and returns normalised facts about each one.
   - A classic fabric (C(VMware)) is a configuration server, with its process servers, master target servers
-    (retention volumes and datastores) and run-as accounts: what reprotection to on-premises needs.
+    (retention volumes and datastores) and run-as accounts, which reprotection to on-premises needs.
   - A modernized fabric (C(InMageRcm)) is a replication appliance, with its process servers, reprotect agents
     (and the datastores they can reach) and the other appliance components.
   - The C(Azure) fabric of the recovery region is listed too.

@@ -1,10 +1,14 @@
 # -*- coding: utf-8 -*-
 from __future__ import annotations
 
+import pathlib
+
 import pytest
+import yaml
 from azure.identity import AzureCliCredential, ChainedTokenCredential, ClientSecretCredential, ManagedIdentityCredential
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import (
+    COLLECTION_VERSION,
     build_credential,
     build_site_recovery_client,
     credential_kind,
@@ -54,3 +58,8 @@ def test_client_aims_at_the_cloud_with_its_audience():
 
 def test_sdks_are_present_in_the_test_environment():
     assert missing_libraries() == []
+
+
+def test_user_agent_version_is_the_collection_version():
+    galaxy = yaml.safe_load((pathlib.Path(__file__).resolve().parents[4] / "galaxy.yml").read_text())
+    assert COLLECTION_VERSION == galaxy["version"]
