@@ -17,7 +17,7 @@ description:
     (and the datastores they can reach) and the other appliance components.
   - The C(Azure) fabric of the recovery region is listed too.
 author:
-  - siterecovery.vmware maintainers
+  - siterecovery.vmware maintainers (@siterecovery)
 options:
   name:
     description:

@@ -68,8 +68,8 @@ def test_classic_configuration_server_facts(recording):
 
 
 def test_azure_fabric_has_no_infrastructure_lists():
-    facts = fabric_facts({"name": "asr-a2a-default-westeurope", "properties": {"friendlyName": "West Europe",
-                                                                             "customDetails": {"instanceType": "Azure"}}})
+    fabric = {"name": "asr-a2a-default-westeurope", "properties": {"friendlyName": "West Europe", "customDetails": {"instanceType": "Azure"}}}
+    facts = fabric_facts(fabric)
     assert facts["generation"] == "azure"
     assert "process_servers" not in facts
 
