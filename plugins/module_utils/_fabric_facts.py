@@ -10,6 +10,15 @@ those of the recordings in shared/asr-recordings (SUMMARY.md, section 5).
 
 from __future__ import annotations
 
+from ansible_collections.siterecovery.vmware.plugins.module_utils._facts import (
+    HEALTH_ERROR_FIELDS,
+    pick,
+    pick_each,
+    with_health_errors,
+)
+
+# Each *_FIELDS table maps a fact to the wire key(s) it is read from (see _facts.pick).
+
 # customDetails.instanceType -> (generation, what the fabric is)
 FABRIC_KINDS = {
     "VMware": ("classic", "configuration server"),
@@ -30,187 +39,120 @@ RCM_COMPONENTS = (
 )
 
 
-def _get(data, *keys):
-    for key in keys:
-        if data.get(key) is not None:
-            return data[key]
-    return None
-
-
-def _prune(facts):
-    return dict((k, v) for k, v in facts.items() if v is not None)
-
-
-def health_error(error):
-    """One ASR HealthError as snake_case facts."""
-    return _prune(
-        dict(
-            code=_get(error, "errorCode"),
-            message=_get(error, "errorMessage", "summaryMessage"),
-            severity=_get(error, "errorLevel"),
-            possible_causes=_get(error, "possibleCauses"),
-            recommended_action=_get(error, "recommendedAction"),
-            created=_get(error, "creationTimeUtc"),
-            source=_get(error, "errorSource"),
-        )
-    )
-
-
-def _health_errors(data):
-    return [health_error(e) for e in (data.get("healthErrors") or []) if isinstance(e, dict)]
-
-
-def _component(data):
-    """The fields every modernized appliance component shares."""
-    return _prune(
-        dict(
-            id=_get(data, "id"),
-            name=_get(data, "name"),
-            fqdn=_get(data, "fqdn"),
-            version=_get(data, "version"),
-            last_heartbeat=_get(data, "lastHeartbeatUtc", "lastHeartbeat"),
-            health=_get(data, "health"),
-            health_errors=_health_errors(data),
-        )
-    )
+# The fields every modernized appliance component shares.
+COMPONENT_FIELDS = (
+    ("id", "id"),
+    ("name", "name"),
+    ("fqdn", "fqdn"),
+    ("version", "version"),
+    ("last_heartbeat", ("lastHeartbeatUtc", "lastHeartbeat")),
+    ("health", "health"),
+)
+MODERNIZED_PROCESS_SERVER_FIELDS = COMPONENT_FIELDS + (
+    ("ip_addresses", "ipAddresses"),
+    ("total_space_bytes", "totalSpaceInBytes"),
+    ("free_space_bytes", "availableSpaceInBytes"),
+    ("space_status", "diskUsageStatus"),
+    ("memory_status", "memoryUsageStatus"),
+    ("cpu_status", "processorUsageStatus"),
+    ("system_load_status", "systemLoadStatus"),
+    ("protected_machines", "protectedItemCount"),
+)
+REPROTECT_AGENT_FIELDS = COMPONENT_FIELDS + (
+    ("accessible_datastores", "accessibleDatastores"),
+    ("vcenter_id", "vcenterId"),
+    ("last_discovery", "lastDiscoveryInUtc"),
+    ("protected_machines", "protectedItemCount"),
+)
+CLASSIC_PROCESS_SERVER_FIELDS = (
+    ("id", "id"),
+    ("name", "friendlyName"),
+    ("os_type", "osType"),
+    ("version", "agentVersion"),
+    ("version_status", "versionStatus"),
+    ("last_heartbeat", "lastHeartbeat"),
+    ("health", "health"),
+    ("services_status", "psServiceStatus"),
+    ("total_space_bytes", "totalSpaceInBytes"),
+    ("free_space_bytes", "availableSpaceInBytes"),
+    ("space_status", "spaceUsageStatus"),
+    ("memory_status", "memoryUsageStatus"),
+    ("cpu_status", "cpuLoadStatus"),
+    ("system_load_status", "systemLoadStatus"),
+    ("protected_machines", "machineCount"),
+    ("replication_pairs", "replicationPairCount"),
+)
+MASTER_TARGET_FIELDS = (
+    ("id", "id"),
+    ("name", "name"),
+    ("ip_address", "ipAddress"),
+    ("os_type", "osType"),
+    ("os_version", "osVersion"),
+    ("version", "agentVersion"),
+    ("version_status", "versionStatus"),
+    ("last_heartbeat", "lastHeartbeat"),
+    ("disk_count", "diskCount"),
+)
+RETENTION_VOLUME_FIELDS = (
+    ("name", "volumeName"),
+    ("capacity_bytes", "capacityInBytes"),
+    ("free_bytes", "freeSpaceInBytes"),
+    ("threshold_percentage", "thresholdPercentage"),
+)
+DATASTORE_FIELDS = (
+    ("name", "symbolicName"),
+    ("uuid", "uuid"),
+    ("type", "type"),
+    ("capacity_gb", "capacity"),
+    ("free_gb", "freeSpace"),
+)
+CONFIGURATION_SERVER_FIELDS = (
+    ("host_name", "hostName"),
+    ("ip_address", "ipAddress"),
+    ("version", "agentVersion"),
+    ("version_status", "versionStatus"),
+    ("last_heartbeat", "lastHeartbeat"),
+    ("services_status", "csServiceStatus"),
+    ("protected_servers", "protectedServers"),
+    ("process_server_count", "processServerCount"),
+    ("agent_count", "agentCount"),
+)
+RUN_AS_ACCOUNT_FIELDS = (("id", "accountId"), ("name", "accountName"))
+APPLIANCE_FIELDS = (("vmware_site_id", "vmwareSiteId"), ("physical_site_id", "physicalSiteId"))
 
 
 def classic_process_server(data):
-    facts = dict(
-        id=_get(data, "id"),
-        name=_get(data, "friendlyName"),
-        ip_addresses=[data["ipAddress"]] if data.get("ipAddress") else [],
-        os_type=_get(data, "osType"),
-        version=_get(data, "agentVersion"),
-        version_status=_get(data, "versionStatus"),
-        last_heartbeat=_get(data, "lastHeartbeat"),
-        health=_get(data, "health"),
-        health_errors=_health_errors(data),
-        services_status=_get(data, "psServiceStatus"),
-        total_space_bytes=_get(data, "totalSpaceInBytes"),
-        free_space_bytes=_get(data, "availableSpaceInBytes"),
-        space_status=_get(data, "spaceUsageStatus"),
-        memory_status=_get(data, "memoryUsageStatus"),
-        cpu_status=_get(data, "cpuLoadStatus"),
-        system_load_status=_get(data, "systemLoadStatus"),
-        protected_machines=_get(data, "machineCount"),
-        replication_pairs=_get(data, "replicationPairCount"),
-    )
-    return _prune(facts)
-
-
-def modernized_process_server(data):
-    facts = _component(data)
-    facts.update(
-        _prune(
-            dict(
-                ip_addresses=list(data.get("ipAddresses") or []),
-                total_space_bytes=_get(data, "totalSpaceInBytes"),
-                free_space_bytes=_get(data, "availableSpaceInBytes"),
-                space_status=_get(data, "diskUsageStatus"),
-                memory_status=_get(data, "memoryUsageStatus"),
-                cpu_status=_get(data, "processorUsageStatus"),
-                system_load_status=_get(data, "systemLoadStatus"),
-                protected_machines=_get(data, "protectedItemCount"),
-            )
-        )
-    )
+    facts = with_health_errors(data, CLASSIC_PROCESS_SERVER_FIELDS)
+    facts["ip_addresses"] = [data["ipAddress"]] if data.get("ipAddress") else []
     return facts
 
 
 def master_target(data):
     """A classic master target with its retention volumes and datastores."""
-    return _prune(
-        dict(
-            id=_get(data, "id"),
-            name=_get(data, "name"),
-            ip_address=_get(data, "ipAddress"),
-            os_type=_get(data, "osType"),
-            os_version=_get(data, "osVersion"),
-            version=_get(data, "agentVersion"),
-            version_status=_get(data, "versionStatus"),
-            last_heartbeat=_get(data, "lastHeartbeat"),
-            disk_count=_get(data, "diskCount"),
-            health_errors=_health_errors(data),
-            validation_errors=_health_errors({"healthErrors": data.get("validationErrors")}),
-            retention_volumes=[
-                _prune(
-                    dict(
-                        name=_get(v, "volumeName"),
-                        capacity_bytes=_get(v, "capacityInBytes"),
-                        free_bytes=_get(v, "freeSpaceInBytes"),
-                        threshold_percentage=_get(v, "thresholdPercentage"),
-                    )
-                )
-                for v in data.get("retentionVolumes") or []
-            ],
-            datastores=[
-                _prune(
-                    dict(
-                        name=_get(d, "symbolicName"),
-                        uuid=_get(d, "uuid"),
-                        type=_get(d, "type"),
-                        capacity_gb=_get(d, "capacity"),
-                        free_gb=_get(d, "freeSpace"),
-                    )
-                )
-                for d in data.get("dataStores") or []
-            ],
-        )
-    )
-
-
-def reprotect_agent(data):
-    facts = _component(data)
-    facts.update(
-        _prune(
-            dict(
-                accessible_datastores=list(data.get("accessibleDatastores") or []),
-                vcenter_id=_get(data, "vcenterId"),
-                last_discovery=_get(data, "lastDiscoveryInUtc"),
-                protected_machines=_get(data, "protectedItemCount"),
-            )
-        )
-    )
+    facts = with_health_errors(data, MASTER_TARGET_FIELDS)
+    facts["validation_errors"] = pick_each(data, "validationErrors", HEALTH_ERROR_FIELDS)
+    facts["retention_volumes"] = pick_each(data, "retentionVolumes", RETENTION_VOLUME_FIELDS)
+    facts["datastores"] = pick_each(data, "dataStores", DATASTORE_FIELDS)
     return facts
 
 
 def _classic_details(custom):
     return dict(
-        configuration_server=_prune(
-            dict(
-                host_name=_get(custom, "hostName"),
-                ip_address=_get(custom, "ipAddress"),
-                version=_get(custom, "agentVersion"),
-                version_status=_get(custom, "versionStatus"),
-                last_heartbeat=_get(custom, "lastHeartbeat"),
-                services_status=_get(custom, "csServiceStatus"),
-                protected_servers=_get(custom, "protectedServers"),
-                process_server_count=_get(custom, "processServerCount"),
-                agent_count=_get(custom, "agentCount"),
-            )
-        ),
+        configuration_server=pick(custom, CONFIGURATION_SERVER_FIELDS),
         process_servers=[classic_process_server(p) for p in custom.get("processServers") or []],
         master_targets=[master_target(m) for m in custom.get("masterTargetServers") or []],
-        run_as_accounts=[
-            _prune(dict(id=_get(a, "accountId"), name=_get(a, "accountName"))) for a in custom.get("runAsAccounts") or []
-        ],
+        run_as_accounts=pick_each(custom, "runAsAccounts", RUN_AS_ACCOUNT_FIELDS),
     )
 
 
 def _modernized_details(custom):
     details = dict(
-        appliance=_prune(
-            dict(
-                vmware_site_id=_get(custom, "vmwareSiteId"),
-                physical_site_id=_get(custom, "physicalSiteId"),
-            )
-        ),
-        process_servers=[modernized_process_server(p) for p in custom.get("processServers") or []],
-        reprotect_agents=[reprotect_agent(r) for r in custom.get("reprotectAgents") or []],
+        appliance=pick(custom, APPLIANCE_FIELDS),
+        process_servers=[with_health_errors(p, MODERNIZED_PROCESS_SERVER_FIELDS) for p in custom.get("processServers") or []],
+        reprotect_agents=[with_health_errors(r, REPROTECT_AGENT_FIELDS) for r in custom.get("reprotectAgents") or []],
     )
     for wire_name, fact_name in RCM_COMPONENTS:
-        details[fact_name] = [_component(c) for c in custom.get(wire_name) or []]
+        details[fact_name] = [with_health_errors(c, COMPONENT_FIELDS) for c in custom.get(wire_name) or []]
     return details
 
 
@@ -229,7 +171,7 @@ def fabric_facts(fabric):
         kind=kind,
         generation=generation,
         health=properties.get("health"),
-        health_errors=[health_error(e) for e in properties.get("healthErrorDetails") or [] if isinstance(e, dict)],
+        health_errors=pick_each(properties, "healthErrorDetails", HEALTH_ERROR_FIELDS),
         bcdr_state=properties.get("bcdrState"),
         internal_identifier=properties.get("internalIdentifier"),
     )

@@ -61,7 +61,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 fabrics:
-  description: The fabrics, in the order ASR lists them. Keys whose value ASR did not send are left out.
+  description:
+    - The fabrics, in the order ASR lists them.
+    - The keys common to all fabrics are always there (null when ASR did not send the value);
+      inside the lists (process servers, master targets, agents), keys ASR did not send are left out.
   returned: always
   type: list
   elements: dict
