@@ -42,7 +42,7 @@ unit: setup $(PYPATH)
 
 integration: setup $(PYPATH)
 	@echo "== integration tests"
-	@PYTHONPATH=$(PYPATH) $(VENV)/bin/python -m pytest -q tests/integration
+	@PYTHONPATH=$(PYPATH) $(VENV)/bin/python -m pytest -q tests/lab tests/integration
 
 test-compat: setup setup-compat $(PYPATH)
 	@echo "== compatibility: ansible-core $$($(COMPAT_VENV)/bin/python -c "from ansible.release import __version__; print(__version__)"), $$($(COMPAT_VENV)/bin/python --version)"
@@ -59,3 +59,11 @@ demo: setup $(PYPATH)
 
 clean:
 	rm -rf build tests/output .pytest_cache
+
+.PHONY: lab-up lab-down
+LAB_SCENARIO ?= classic
+lab-up: setup
+	@tools/lab.sh up $(LAB_SCENARIO)
+
+lab-down:
+	@tools/lab.sh down

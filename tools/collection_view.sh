@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Copy the collection into build/ansible_collections/siterecovery/vmware, the
 # layout ansible-test needs (it refuses a symlinked path). Only files git
-# tracks or would track are copied; lab/, tools/ and .ci/ are not part of the
-# collection. Prints the view's path.
+# tracks or would track are copied, without tools/ and .ci/ (shell only); lab/
+# is not shipped but goes in, so that ansible-test lints its Python too.
+# Prints the view's path.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 view=$root/build/ansible_collections/siterecovery/vmware
@@ -10,7 +11,7 @@ rm -rf "$view"
 mkdir -p "$view"
 cd "$root"
 git ls-files -z --cached --others --exclude-standard \
-    | grep -zvE '^(lab|tools|\.ci)/' \
+    | grep -zvE '^(tools|\.ci)/' \
     | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
     | tar --null -T - -cf - | tar -xf - -C "$view"
 # The view sits in the git-ignored build/: ansible-test would take the outer

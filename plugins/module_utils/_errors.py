@@ -186,5 +186,12 @@ def _authentication_error(exc, context):
     elif not error.code:
         error.code = type(exc).__name__
     if not error.recommended_action:
-        error.recommended_action = _AUTH_ACTION
+        if "Unable to get authority configuration" in error.message:
+            # MSAL's words when the login endpoint does not know the tenant (its
+            # OpenID discovery document answered an error) or is not a login endpoint.
+            error.recommended_action = (
+                "check tenant (the directory id or domain) and the login endpoint (cloud_environment, AZURE_AUTHORITY_HOST)"
+            )
+        else:
+            error.recommended_action = _AUTH_ACTION
     return error

@@ -109,3 +109,9 @@ def test_other_exceptions_keep_their_type():
 def test_empty_fields_are_left_out():
     error = SiteRecoveryError("failed", code="X")
     assert set(error.to_result()["error"]) == {"code", "message"}
+
+
+def test_unknown_tenant_points_at_the_tenant():
+    exc = ClientAuthenticationError("Authentication failed: Unable to get authority configuration for https://login.example/x.")
+    error = from_exception(exc, "reading")
+    assert error.recommended_action.startswith("check tenant (the directory id or domain)")

@@ -1,0 +1,110 @@
+"""Start the lab: ``PYTHONPATH=lab python -m asrlab --state-dir .lab``.
+
+Listens on 127.0.0.1 only, on a free port unless --port says one, and stops by
+itself after --ttl seconds (or on SIGTERM / SIGINT). Writes into the state dir:
+the CA and bundle, ``lab.json`` (address, pid, credentials; mode 0600) and
+``env.sh`` (the environment variables a playbook needs; mode 0600).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import pathlib
+import secrets
+import shlex
+import signal
+import ssl
+import sys
+import threading
+
+from werkzeug.serving import make_server
+
+from .app import LabConfig, create_app
+from .certs import make_certificates
+from .scenario import SCENARIOS
+
+
+def _private_write(path, text):
+    path.write_text(text)
+    path.chmod(0o600)
+
+
+def description(config, url, bundle):
+    """lab.json: where the lab is and how to log in to it."""
+    return dict(
+        arm_endpoint=url,
+        authority_host=url,
+        ca_bundle=str(bundle),
+        subscription_id=config.subscription_id,
+        tenant_id=config.tenant_id,
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        resource_group=config.resource_group,
+        vault_name=config.vault_name,
+        scenario=config.scenario,
+        control_url=url + "lab",
+        pid=os.getpid(),
+    )
+
+
+def environment(lab):
+    """env.sh: the variables that aim the collection's modules (and azure-identity) at the lab."""
+    return {
+        "AZURE_SUBSCRIPTION_ID": lab["subscription_id"],
+        "AZURE_TENANT": lab["tenant_id"],
+        "AZURE_TENANT_ID": lab["tenant_id"],
+        "AZURE_CLIENT_ID": lab["client_id"],
+        "AZURE_SECRET": lab["client_secret"],
+        "AZURE_CLIENT_SECRET": lab["client_secret"],
+        "AZURE_CLOUD_ENVIRONMENT": lab["arm_endpoint"],
+        "AZURE_AUTHORITY_HOST": lab["authority_host"],
+        "ASR_RESOURCE_GROUP": lab["resource_group"],
+        "ASR_VAULT_NAME": lab["vault_name"],
+        "REQUESTS_CA_BUNDLE": lab["ca_bundle"],
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="asrlab", description=__doc__.splitlines()[0])
+    parser.add_argument("--state-dir", default=".lab", type=pathlib.Path)
+    parser.add_argument("--port", type=int, default=0, help="0 (default): a free port")
+    parser.add_argument("--ttl", type=float, default=3600.0, help="seconds before the lab stops by itself")
+    parser.add_argument("--scenario", choices=SCENARIOS, default=os.environ.get("LAB_SCENARIO", "classic"))
+    args = parser.parse_args(argv)
+
+    state_dir = args.state_dir.resolve()
+    paths = make_certificates(state_dir / "tls")
+    config = LabConfig(client_secret=secrets.token_urlsafe(24), scenario=args.scenario)
+    app = create_app(config)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(paths["cert"], paths["key"])
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", args.port, app, threaded=True, ssl_context=context)
+    url = "https://127.0.0.1:%d/" % server.server_port
+
+    lab = description(config, url, paths["bundle"])
+    _private_write(state_dir / "env.sh", "".join("export %s=%s\n" % (k, shlex.quote(v)) for k, v in environment(lab).items()))
+    # lab.json last: its presence says the lab is ready.
+    _private_write(state_dir / "lab.json", json.dumps(lab, indent=2))
+
+    def stop(*_args):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    timer = threading.Timer(args.ttl, stop)
+    timer.daemon = True
+    timer.start()
+    print(json.dumps(dict(ready=True, url=url, pid=os.getpid(), state_dir=str(state_dir))), flush=True)
+    server.serve_forever()
+    timer.cancel()
+    (state_dir / "lab.json").unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""Azure Resource Manager as the SDK meets it: metadata, bearer tokens, api-versions, errors, routing.
+
+ARM paths are case-insensitive ("/Subscriptions/" appears in ASR's ids), so
+routes are regular expressions matched without case, in one table that the
+resource modules add to with :func:`route`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+from flask import Blueprint, current_app, jsonify, request
+
+blueprint = Blueprint("arm", __name__)
+
+# api-versions of Microsoft.RecoveryServices the lab answers: the SDK's and the recordings'.
+API_VERSIONS = frozenset(
+    ["2025-08-01", "2025-01-01", "2024-10-01", "2024-04-01", "2024-02-01", "2023-08-01", "2023-06-01",
+     "2023-04-01", "2023-02-01", "2023-01-01", "2022-10-01", "2022-09-10", "2022-08-01", "2022-05-01",
+     "2022-03-01", "2022-02-01", "2022-01-01", "2021-12-01", "2021-11-01", "2021-10-01", "2021-08-01",
+     "2021-07-01", "2021-06-01", "2021-04-01", "2021-03-01", "2021-02-10", "2018-07-10", "2018-01-10"]
+)
+SUBSCRIPTION = r"/subscriptions/(?P<subscription>[^/]+)"
+VAULT = SUBSCRIPTION + r"/resourcegroups/(?P<group>[^/]+)/providers/microsoft\.recoveryservices/vaults/(?P<vault>[^/]+)"
+
+_ROUTES = []
+
+
+def route(pattern, methods=("GET",)):
+    """Register ``handler(**groups)`` for an ARM path regex (anchored, case-insensitive)."""
+
+    def register(handler):
+        _ROUTES.append((re.compile("^" + pattern + "/?$", re.IGNORECASE), frozenset(methods), handler))
+        return handler
+
+    return register
+
+
+class ArmError(Exception):
+    """An ARM error answer."""
+
+    def __init__(self, status, code, message, headers=None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+def arm_response(body, status=200, headers=None):
+    response = jsonify(body) if body is not None else current_app.response_class(status=status)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _error_response(error):
+    response = jsonify(error={"code": error.code, "message": error.message})
+    response.status_code = error.status
+    for name, value in error.headers.items():
+        response.headers[name] = value
+    return response
+
+
+def _check_token():
+    config = current_app.config["LAB"]
+    challenge = {"WWW-Authenticate": 'Bearer authorization_uri="%s%s", error="invalid_token", '
+                 'error_description="The authentication failed because of missing \'Authorization\' header."'
+                 % (request.host_url, config.tenant_id)}
+    header = request.headers.get("Authorization", "")
+    if not header:
+        raise ArmError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.", challenge)
+    scheme, token = (header.split(" ", 1) + [""])[:2]
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ArmError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+                       challenge)
+    issued = current_app.config["TOKENS"].lookup(token.strip())
+    if issued is None:
+        raise ArmError(401, "InvalidAuthenticationToken", "The access token is invalid.", challenge)
+    if issued["expires"] < time.time():
+        raise ArmError(401, "ExpiredAuthenticationToken", "The access token expiry UTC time is earlier than current UTC time.", challenge)
+
+
+def _check_api_version():
+    version = request.args.get("api-version")
+    if not version:
+        raise ArmError(400, "MissingApiVersionParameter",
+                       "The api-version query parameter (?api-version=) is required for all requests.")
+    if version not in API_VERSIONS:
+        raise ArmError(400, "NoRegisteredProviderFound",
+                       "No registered resource provider found for location 'lab' and API version '%s' for type 'vaults'. "
+                       "The supported api-versions are '%s'." % (version, ", ".join(sorted(API_VERSIONS, reverse=True))))
+
+
+@blueprint.route("/metadata/endpoints")
+def metadata_endpoints():
+    """Azure's cloud list (api-version 2019-05-01 and later) or Azure Stack Hub's short form (older)."""
+    config = current_app.config["LAB"]
+    base = request.host_url
+    authentication = dict(loginEndpoint=base.rstrip("/"), audiences=[config.audience, config.audience.rstrip("/") + "/"],
+                          tenant="common", identityProvider="AAD")
+    version = request.args.get("api-version", "")
+    if version and version >= "2019-05-01":
+        return jsonify([dict(name="SiteRecoveryLab", resourceManager=base, authentication=authentication,
+                             portal=base, suffixes=dict(keyVaultDns="vault.lab.local", storage="lab.local"))])
+    return jsonify(dict(galleryEndpoint=base, graphEndpoint=base, portalEndpoint=base, authentication=authentication))
+
+
+@blueprint.route("/<path:path>", methods=["GET", "PUT", "POST", "PATCH", "DELETE"])
+def dispatch(path):
+    """Find the ARM route; check token and api-version first, as ARM does."""
+    started = time.time()
+    headers = {"x-ms-request-id": str(uuid.uuid4()),
+               "x-ms-correlation-request-id": request.headers.get("x-ms-correlation-request-id") or str(uuid.uuid4())}
+    try:
+        _check_token()
+        _check_api_version()
+        for pattern, methods, handler in _ROUTES:
+            match = pattern.match("/" + path)
+            if match:
+                if request.method not in methods:
+                    raise ArmError(405, "MethodNotAllowed", "The method '%s' is not allowed on '/%s'." % (request.method, path))
+                response = handler(**match.groupdict())
+                break
+        else:
+            raise ArmError(404, "InvalidResourceType", "The resource type could not be found for '/%s'." % path)
+    except ArmError as error:
+        response = _error_response(error)
+    for name, value in headers.items():
+        response.headers.setdefault(name, value)
+    current_app.config["REQUESTS"].append(dict(method=request.method, path="/" + path, status=response.status_code,
+                                               seconds=round(time.time() - started, 4)))
+    return response

@@ -1,0 +1,24 @@
+# -*- coding: utf-8 -*-
+"""Fixtures: the collection built with ansible-galaxy and installed in a temporary path."""
+
+from __future__ import annotations
+
+import pytest
+from installed_collection import BIN, ROOT, clean_env, run
+
+
+@pytest.fixture(scope="module")
+def tarball(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dist")
+    run([BIN / "ansible-galaxy", "collection", "build", "--output-path", str(out), str(ROOT)], env=clean_env(out))
+    [built] = list(out.glob("siterecovery-vmware-*.tar.gz"))
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed_env(tarball, tmp_path_factory):
+    collections = tmp_path_factory.mktemp("collections")
+    env = clean_env(collections)
+    done = run([BIN / "ansible-galaxy", "collection", "install", "-p", str(collections), str(tarball)], env=env)
+    assert "siterecovery.vmware:%s was installed successfully" % tarball.name[len("siterecovery-vmware-"):-len(".tar.gz")] in done.stdout
+    return env
