@@ -46,7 +46,8 @@ integration: setup $(PYPATH)
 
 test-compat: setup setup-compat $(PYPATH)
 	@echo "== compatibility: ansible-core $$($(COMPAT_VENV)/bin/python -c "from ansible.release import __version__; print(__version__)"), $$($(COMPAT_VENV)/bin/python --version)"
-	@PYTHONPATH=$(PYPATH) $(COMPAT_VENV)/bin/python -m pytest -q tests/unit tests/integration/test_collection_package.py
+	@# ansible-builder lives in .venv only; the rest runs on the old ansible-core, against the lab too.
+	@PYTHONPATH=$(PYPATH) $(COMPAT_VENV)/bin/python -m pytest -q tests/unit tests/integration --ignore=tests/integration/test_execution_environment.py
 
 build: setup
 	@mkdir -p build/dist
