@@ -32,9 +32,10 @@ sanity: setup
 	@echo "== ansible-test sanity"
 	@tools/sanity.sh
 
-lint: setup
+lint: setup $(PYPATH)
 	@echo "== ansible-lint (production profile)"
-	@PATH=$(VENV)/bin:$$PATH $(VENV)/bin/ansible-lint --profile production --offline --nocolor
+	@# The collection is resolved from the source tree (build/pythonpath), not from a network install.
+	@PATH=$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(PYPATH) $(VENV)/bin/ansible-lint --profile production --offline --nocolor
 
 unit: setup $(PYPATH)
 	@echo "== unit tests"

@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
-# make demo: the main job. The lab (issue 3) and the cycle's playbooks
-# (issues 4-6) do not exist yet, so this says what the demo will run and shows
-# what the collection holds today. It does not pretend to fail anything over.
+# make demo: the main job. The failover-failback cycle's modules and playbooks
+# (issues 4-6) do not exist yet; until they do, the demo starts the lab, runs
+# the one playbook there is (the vault's infrastructure report) against it with
+# the real Azure SDKs, says what the full demo will run, and stops the lab.
+#   KEEP_LAB=1 leaves the lab running; LAB_SCENARIO=modernized picks the other generation.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cat <<'TEXT'
-siterecovery.vmware demo
-========================
-When the lab and the playbooks exist, `make demo` will:
-  1. start the lab: an Azure Site Recovery emulator (ARM + Entra ID token endpoint over TLS,
-     api-version 2025-08-01) and a vCenter simulator (govmomi) on loopback addresses;
-  2. run playbooks/full_cycle.yml against it with the unmodified azure-identity, the
-     Azure SDK and pyvmomi: preflight, fail over to Azure, commit, prepare failback
-     (process server, master target), reprotect to on-premises, fail back, commit,
-     reprotect to Azure;
-  3. print a summary per machine (stages, job ids, recovery point and its age, time per stage)
-     and stop the lab (KEEP_LAB=1 leaves it running; LAB_SCENARIO=modernized runs the
-     modernized generation instead of the classic one).
+scenario=${LAB_SCENARIO:-classic}
+export LAB_STATE_DIR=$root/.lab
 
-Not built yet: the lab (issue 3), the cycle modules (issues 4-5), roles and playbooks (issue 6).
-What the collection holds today:
-TEXT
+"$root/tools/lab.sh" up "$scenario"
+if [ "${KEEP_LAB:-0}" != 1 ]; then
+    trap '"$root/tools/lab.sh" down' EXIT
+fi
+# shellcheck disable=SC1091  # written by lab.sh up
+source "$LAB_STATE_DIR/env.sh"
+
 # make demo links the source tree as build/pythonpath/ansible_collections/siterecovery/vmware.
-ANSIBLE_COLLECTIONS_PATH=$root/build/pythonpath "$root/.venv/bin/ansible-doc" -t module -l siterecovery.vmware
+ANSIBLE_COLLECTIONS_PATH=$root/build/pythonpath ANSIBLE_NOCOLOR=1 \
+    "$root/.venv/bin/ansible-playbook" -i localhost, "$root/playbooks/fabric_report.yml" \
+    -e asr_fabric_report_fail_on_warning=true
+
+cat <<'TEXT'
+
+When the cycle's modules and playbooks exist (issues 4-6), `make demo` will run
+playbooks/full_cycle.yml here instead: preflight, fail over to Azure, commit, prepare
+failback (process server, master target), reprotect to on-premises, fail back, commit,
+reprotect to Azure, with a summary per machine (stages, job ids, recovery point and its
+age, time per stage).
+TEXT

@@ -51,13 +51,14 @@ def write_playbook(tmp_path, tasks, module_defaults=None, name="play.yml"):
     return path
 
 
-def run_playbook(env, path, *extra):
+def run_playbook(env, path, *extra, workdir=None):
     """ansible-playbook on localhost; returns (completed process, localhost's last task result or None).
 
+    ``path`` is a playbook file, or a collection playbook's name (then give ``workdir``).
     The result comes from ansible-core's own ``tree`` callback, which writes each
     host's latest result as JSON, failed or not.
     """
-    tree = path.parent / (path.stem + "-tree")
+    tree = (workdir or path.parent) / "tree"
     run_env = dict(env, ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.tree", ANSIBLE_CALLBACK_TREE_DIR=str(tree),
                    ANSIBLE_LOAD_CALLBACK_PLUGINS="1")
     done = run([BIN / "ansible-playbook", "-i", "localhost,", "-c", "local", str(path)] + list(extra), env=run_env, check=False)

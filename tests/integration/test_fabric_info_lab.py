@@ -95,3 +95,14 @@ def test_server_certificate_is_verified(installed_env, lab, tmp_path):
     assert done.returncode == 2
     assert "CERTIFICATE_VERIFY_FAILED" in result["msg"]
     assert "REQUESTS_CA_BUNDLE" in result["msg"]
+
+
+@pytest.mark.parametrize("scenario", ["lab", "modernized_lab"])
+def test_fabric_report_playbook_by_its_collection_name(installed_env, request, tmp_path, scenario):
+    running = request.getfixturevalue(scenario)
+    done, result = run_playbook(lab_env(installed_env, running), "siterecovery.vmware.fabric_report",
+                                "-e", "asr_fabric_report_fail_on_warning=true", workdir=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # The last task is the health assertion, run for each fabric.
+    assert [r["item"]["generation"] for r in result["results"]] == ["classic" if scenario == "lab" else "modernized"]
+    assert running.client_secret not in done.stdout + done.stderr
