@@ -1,7 +1,7 @@
 """The lab's certificate authority and its server certificate.
 
 A CA is made at each start; the server certificate names localhost,
-127.0.0.1 and 127.0.0.2. The bundle the clients trust is the system bundle
+127.0.0.1 (ASR), 127.0.0.2 (vCenter) and 127.0.0.3 (the standalone ESXi). The bundle the clients trust is the system bundle
 plus this CA, so exporting it as REQUESTS_CA_BUNDLE breaks nothing else.
 """
 
@@ -37,7 +37,7 @@ def system_bundle():
     return None
 
 
-def make_certificates(directory, hosts=("localhost",), addresses=("127.0.0.1", "127.0.0.2"), days=2):
+def make_certificates(directory, hosts=("localhost",), addresses=("127.0.0.1", "127.0.0.2", "127.0.0.3"), days=2):
     """Write ca.pem, server.pem, server-key.pem and ca-bundle.pem into ``directory``; return their paths."""
     directory = pathlib.Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,192 @@
+"""ASR jobs: a plan of tasks on the lab's clock, read back in ASR's shape at any moment.
+
+A job's state is derived from the time: NotStarted for a moment (ASR's first
+poll often shows it, with no scenario and no tasks), then each task in turn,
+then Succeeded, or Failed at the task a fault names, or InProgress for ever
+(a job that never ends). What the job does to the vault happens once, when
+the lab first notices the job has ended (:meth:`JobBook.advance`, called
+before every request is answered).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import threading
+import typing
+import uuid
+
+from .clock import iso
+
+QUEUED_AZURE_SECONDS = 2
+
+
+@dataclasses.dataclass
+class TaskPlan:
+    """One step of a job: ASR's task name, its text, and how long it takes in Azure."""
+
+    name: str
+    friendly_name: str
+    azure_seconds: float
+    skipped: bool = False
+
+
+@dataclasses.dataclass
+class JobFault:
+    """A job that fails at task ``fail_at`` with ``error`` (ASR ServiceError), or never ends."""
+
+    fail_at: typing.Optional[int] = None
+    error: typing.Optional[dict] = None
+    never_ends: bool = False
+
+
+@dataclasses.dataclass
+class Job:  # pylint: disable=too-many-instance-attributes
+    """A job and its outcome."""
+
+    vault_id: str
+    scenario_name: str
+    friendly_name: str
+    target_id: str
+    target_name: str
+    details_type: str
+    tasks: list
+    created: datetime.datetime
+    scale: float
+    on_success: typing.Optional[typing.Callable] = None
+    on_failure: typing.Optional[typing.Callable] = None
+    fault: JobFault = dataclasses.field(default_factory=JobFault)
+    details: dict = dataclasses.field(default_factory=dict)
+    id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
+    finalized: bool = False
+
+    def _at(self, azure_seconds):
+        return self.created + datetime.timedelta(seconds=azure_seconds * self.scale)
+
+    def _schedule(self):
+        """(start, end) of each task; None for tasks after a failure."""
+        elapsed = QUEUED_AZURE_SECONDS
+        spans = []
+        for index, task in enumerate(self.tasks):
+            if self.fault.fail_at is not None and index > self.fault.fail_at:
+                spans.append(None)
+                continue
+            length = 0 if task.skipped else task.azure_seconds
+            spans.append((self._at(elapsed), self._at(elapsed + length)))
+            elapsed += length
+        return spans
+
+    @property
+    def end_time(self):
+        """When the job ends; None when it never does."""
+        if self.fault.never_ends:
+            return None
+        spans = [s for s in self._schedule() if s]
+        return spans[-1][1] if spans else self._at(QUEUED_AZURE_SECONDS)
+
+    def state(self, now):
+        if now < self._at(QUEUED_AZURE_SECONDS):
+            return "NotStarted"
+        end = self.end_time
+        if end is None or now < end:
+            return "InProgress"
+        return "Failed" if self.fault.fail_at is not None else "Succeeded"
+
+    @property
+    def id_path(self):
+        return "%s/replicationJobs/%s" % (self.vault_id, self.id)
+
+    def _error_entries(self, task_id, moment):
+        error = dict(code="499", message="An internal error occurred.", possibleCauses="", recommendedAction="", activityId=self.id)
+        error.update(self.fault.error or {})
+        return [dict(serviceErrorDetails=error, providerErrorDetails=None, errorLevel="Error", creationTime=iso(moment), taskId=task_id)]
+
+    def _task_view(self, index, task, span, now):
+        task_id = "%s-task-%d" % (self.id, index)
+        view = dict(taskId=task_id, name=task.name, friendlyName=task.friendly_name, allowedActions=[], taskType="TaskDetails",
+                    customDetails=dict(instanceType="JobTaskDetails"),
+                    groupTaskCustomDetails=None, errors=[], startTime=None, endTime=None)
+        if span is None:
+            view.update(state="NotStarted", stateDescription="NotStarted")
+        elif task.skipped and now >= span[0]:
+            view.update(state="Skipped", stateDescription="Skipped", startTime=iso(span[0]), endTime=iso(span[1]))
+        elif now < span[0]:
+            view.update(state="NotStarted", stateDescription="NotStarted")
+        elif self.fault.fail_at == index and now >= span[1]:
+            view.update(state="Failed", stateDescription="Failed", startTime=iso(span[0]), endTime=iso(span[1]),
+                        errors=self._error_entries(task_id, span[1]))
+        elif now < span[1] or (self.fault.never_ends and index == len(self.tasks) - 1):
+            view.update(state="InProgress", stateDescription="InProgress", startTime=iso(span[0]))
+        else:
+            view.update(state="Succeeded", stateDescription="Completed", startTime=iso(span[0]), endTime=iso(span[1]))
+        return view
+
+    def view(self, now):
+        """The job as GET replicationJobs/{id} answers it at ``now``."""
+        state = self.state(now)
+        properties = dict(
+            activityId="%s ActivityId: %s" % (self.id, uuid.uuid5(uuid.NAMESPACE_OID, self.id)),
+            scenarioName=None, friendlyName=None, state=state, stateDescription=state, tasks=[], errors=[],
+            startTime=iso(self.created), endTime=None, allowedActions=[], targetObjectId=self.target_id,
+            targetObjectName=self.target_name, targetInstanceType="ProtectionEntity",
+            customDetails=dict(self.details, instanceType=self.details_type),
+        )
+        if state != "NotStarted":
+            spans = self._schedule()
+            properties.update(scenarioName=self.scenario_name, friendlyName=self.friendly_name,
+                              tasks=[self._task_view(i, t, s, now) for i, (t, s) in enumerate(zip(self.tasks, spans))])
+        if state in ("Succeeded", "Failed"):
+            properties["endTime"] = iso(self.end_time)
+            properties["stateDescription"] = "Completed" if state == "Succeeded" else "Failed"
+        if state == "Failed":
+            failed = self.fault.fail_at
+            properties["errors"] = self._error_entries("%s-task-%d" % (self.id, failed), self.end_time)
+            properties["allowedActions"] = ["Restart"]
+        return dict(id=self.id_path, name=self.id, type="Microsoft.RecoveryServices/vaults/replicationJobs", location=None,
+                    properties=properties)
+
+    def operation_status(self, now):
+        """The job as replicationOperationStatus answers it."""
+        state = self.state(now)
+        status = {"NotStarted": "InProgress"}.get(state, state)
+        end = self.end_time if state in ("Succeeded", "Failed") else None
+        error = None
+        if state == "Failed":
+            detail = self._error_entries(None, end)[0]["serviceErrorDetails"]
+            error = dict(code=detail["code"], message=detail["message"])
+        return dict(error=error, id=None, name=self.id, properties=None, status=status, startTime=iso(self.created),
+                    endTime=iso(end) if end else None, percentComplete=None)
+
+
+class JobBook:
+    """The vault's jobs, and the one lock that keeps the lab's state consistent."""
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.jobs = {}
+        self.lock = threading.RLock()
+
+    def start(self, job):
+        self.jobs[job.id] = job
+        return job
+
+    def get(self, job_id):
+        return self.jobs.get(job_id.lower()) or next((j for j in self.jobs.values() if j.id.lower() == job_id.lower()), None)
+
+    def advance(self):
+        """Apply the outcome of every job that has ended, oldest end first, once."""
+        now = self.clock.now()
+        ended = [j for j in self.jobs.values() if not j.finalized and j.end_time is not None and j.end_time <= now]
+        for job in sorted(ended, key=lambda j: j.end_time):
+            job.finalized = True
+            outcome = job.on_success if job.state(now) == "Succeeded" else job.on_failure
+            if outcome:
+                outcome(job)
+
+    def running_on(self, target_id):
+        """The job still running on an item, if any."""
+        now = self.clock.now()
+        for job in self.jobs.values():
+            if job.target_id.lower() == target_id.lower() and job.state(now) in ("NotStarted", "InProgress"):
+                return job
+        return None
