@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 
 from .app import LabConfig, create_app
 from .certs import make_certificates
-from .scenario import SCENARIOS
+from .scenario import SCENARIOS, ScenarioError
 
 
 def _private_write(path, text):
@@ -45,6 +45,7 @@ def description(config, url, bundle):
         resource_group=config.resource_group,
         vault_name=config.vault_name,
         scenario=config.scenario,
+        time_scale=config.time_scale,
         control_url=url + "lab",
         pid=os.getpid(),
     )
@@ -72,13 +73,19 @@ def main(argv=None):
     parser.add_argument("--state-dir", default=".lab", type=pathlib.Path)
     parser.add_argument("--port", type=int, default=0, help="0 (default): a free port")
     parser.add_argument("--ttl", type=float, default=3600.0, help="seconds before the lab stops by itself")
-    parser.add_argument("--scenario", choices=SCENARIOS, default=os.environ.get("LAB_SCENARIO", "classic"))
+    parser.add_argument("--scenario", default=os.environ.get("LAB_SCENARIO", "classic"),
+                        help="a scenario name (%s) or the path of a scenario file" % ", ".join(SCENARIOS))
+    parser.add_argument("--time-scale", type=float, default=float(os.environ.get("LAB_TIME_SCALE", "1.0")),
+                        help="lab duration of one Azure second (1.0: real time; 0.02: a 100 s failover takes 2 s)")
     args = parser.parse_args(argv)
 
     state_dir = args.state_dir.resolve()
     paths = make_certificates(state_dir / "tls")
-    config = LabConfig(client_secret=secrets.token_urlsafe(24), scenario=args.scenario)
-    app = create_app(config)
+    config = LabConfig(client_secret=secrets.token_urlsafe(24), scenario=args.scenario, time_scale=args.time_scale)
+    try:
+        app = create_app(config)
+    except ScenarioError as exc:
+        parser.error(str(exc))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(paths["cert"], paths["key"])

@@ -7,22 +7,25 @@ import dataclasses
 from flask import Flask, jsonify
 
 from . import arm, identity, resources  # pylint: disable=unused-import  # importing resources registers its ARM routes
-from .scenario import classic_fabric, modernized_fabric
+from .clock import Clock
+from .jobs import JobBook
+from .scenario import load
+from .vault import Vault
 
 
 @dataclasses.dataclass
-class LabConfig:
+class LabConfig:  # pylint: disable=too-many-instance-attributes
     """Who may log in, and where the vault is."""
 
     client_secret: str
     scenario: str = "classic"
+    time_scale: float = 1.0
     tenant_id: str = "8c3dad1d-b6bc-4f8b-939b-8263372eced6"
     tenant_domain: str = "siterecovery.lab"
     client_id: str = "0c8e1f9a-3b57-4d2e-9a61-5e0d7c4b2f10"
     subscription_id: str = "6d0b5f4e-2a8c-4c1e-8f3b-9e7a1d2c3b4a"
     resource_group: str = "rg-dr"
     vault_name: str = "vault-dr"
-    location: str = "westeurope"
     audience: str = "https://management.siterecovery.lab"
 
     @property
@@ -34,20 +37,12 @@ class LabConfig:
         return "%s/providers/Microsoft.RecoveryServices/vaults/%s" % (self.resource_group_id, self.vault_name)
 
 
-class LabState:
-    """Everything the lab's Azure holds; changed only through the API."""
-
-    def __init__(self, config):
-        if config.scenario == "classic":
-            fabric = classic_fabric(config.vault_id)
-        else:
-            fabric = modernized_fabric(config.vault_id, config.resource_group_id)
-        self.fabrics = {fabric["name"]: fabric}
-
-
-def create_app(config):
+def create_app(config, vsphere=None):
+    """The lab's WSGI application for ``config``; ``vsphere`` couples it to a vCenter simulator."""
     app = Flask("asrlab")
-    app.config.update(LAB=config, STATE=LabState(config), TOKENS=identity.TokenStore(), REQUESTS=[])
+    jobs = JobBook(Clock(config.time_scale))
+    vault = Vault(config, load(config.scenario), jobs, vsphere=vsphere)
+    app.config.update(LAB=config, VAULT=vault, JOBS=jobs, TOKENS=identity.TokenStore(), REQUESTS=[])
     app.register_blueprint(identity.blueprint)
 
     @app.route("/requests")

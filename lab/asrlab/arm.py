@@ -41,12 +41,17 @@ def route(pattern, methods=("GET",)):
 class ArmError(Exception):
     """An ARM error answer."""
 
-    def __init__(self, status, code, message, headers=None):
+    def __init__(self, status, code, message, headers=None, possible_causes=None, recommended_action=None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.extra = {}
+        if possible_causes is not None or recommended_action is not None:
+            # ASR's own errors carry these beside ARM's code and message.
+            self.extra = dict(possibleCauses=possible_causes or "", recommendedAction=recommended_action or "",
+                              activityId=str(uuid.uuid4()))
 
 
 def arm_response(body, status=200, headers=None):
@@ -58,7 +63,7 @@ def arm_response(body, status=200, headers=None):
 
 
 def _error_response(error):
-    response = jsonify(error={"code": error.code, "message": error.message})
+    response = jsonify(error=dict({"code": error.code, "message": error.message}, **error.extra))
     response.status_code = error.status
     for name, value in error.headers.items():
         response.headers[name] = value
@@ -115,22 +120,27 @@ def dispatch(path):
     started = time.time()
     headers = {"x-ms-request-id": str(uuid.uuid4()),
                "x-ms-correlation-request-id": request.headers.get("x-ms-correlation-request-id") or str(uuid.uuid4())}
+    jobs = current_app.config["JOBS"]
     try:
         _check_token()
         _check_api_version()
-        for pattern, methods, handler in _ROUTES:
-            match = pattern.match("/" + path)
-            if match:
-                if request.method not in methods:
-                    raise ArmError(405, "MethodNotAllowed", "The method '%s' is not allowed on '/%s'." % (request.method, path))
-                response = handler(**match.groupdict())
-                break
-        else:
-            raise ArmError(404, "InvalidResourceType", "The resource type could not be found for '/%s'." % path)
+        with jobs.lock:
+            jobs.advance()
+            response = _route(path)
     except ArmError as error:
         response = _error_response(error)
     for name, value in headers.items():
         response.headers.setdefault(name, value)
-    current_app.config["REQUESTS"].append(dict(method=request.method, path="/" + path, status=response.status_code,
+    current_app.config["REQUESTS"].append(dict(time=time.time(), method=request.method, path="/" + path, status=response.status_code,
                                                seconds=round(time.time() - started, 4)))
     return response
+
+
+def _route(path):
+    for pattern, methods, handler in _ROUTES:
+        match = pattern.match("/" + path)
+        if match and request.method in methods:
+            return handler(**match.groupdict())
+    if any(pattern.match("/" + path) for pattern, _methods, _handler in _ROUTES):
+        raise ArmError(405, "MethodNotAllowed", "The method '%s' is not allowed on '/%s'." % (request.method, path))
+    raise ArmError(404, "InvalidResourceType", "The resource type could not be found for '/%s'." % path)

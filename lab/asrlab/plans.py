@@ -1,0 +1,315 @@
+"""Item actions: the checks ASR makes on a request, the job it starts, and what the job changes.
+
+Task names and the share of time each takes follow the recorded jobs
+(shared/asr-recordings/SUMMARY.md); the scenario may set each action's
+duration in Azure seconds (``durations:``), and the clock's scale shrinks it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from .arm import ArmError
+from .cycle import INPUTS, OPERATION_OF_ACTION, TRANSITIONS
+from .jobs import Job, JobFault, TaskPlan
+
+# Azure seconds each action takes by default (recorded: classic failover ~100 s, modernized
+# ~8 min; commit a few seconds; reprotect 2-12 min; planned failback ~20 min).
+DURATIONS = {
+    ("classic", "unplannedFailover"): 100, ("modernized", "unplannedFailover"): 470,
+    ("classic", "failoverCommit"): 3, ("modernized", "failoverCommit"): 2,
+    ("classic", "reProtect"): 130, ("modernized", "reProtect"): 720,
+    ("modernized", "plannedFailover"): 1200, ("modernized", "failoverCancel"): 120,
+    ("classic", "applyRecoveryPoint"): 60, ("modernized", "applyRecoveryPoint"): 60,
+    ("classic", "repairReplication"): 60, ("modernized", "repairReplication"): 60,
+    ("classic", "agentRegistration"): 900, ("modernized", "agentRegistration"): 900,
+}
+# action -> (scenarioName, friendlyName, job details type, tasks as (name, friendly name, share of the duration))
+JOB_SHAPES = {
+    "unplannedFailover": ("UnplannedFailover", "Failover", "FailoverJobDetails", [
+        ("VmUfoPrerequisitesCheck", "Prerequisites check for failover", 0.02),
+        ("VmShutdownVmOnPrimary", "Shut down the virtual machine", 0.0),
+        ("VmPrepareForUnPlannedFailover", "Prepare for failover", 0.0),
+        ("VmFailover", "Start failover", 0.9),
+        ("VmFoStartVmOnSecondary", "Start the replica virtual machine", 0.08)]),
+    "plannedFailover": ("PlannedFailover", "Planned failover", "FailoverJobDetails", [
+        ("VmPfoPrerequisitesCheck", "Prerequisites check for planned failover", 0.02),
+        ("VmPrepareForFailover", "Prepare for planned failover", 0.2),
+        ("VmFailover", "Shut down the Azure virtual machine", 0.5),
+        ("VmPrepareProtectedEntitiesTask", "Prepare the protected entities", 0.1),
+        ("VmFoStartVmOnSecondary", "Start the on-premises virtual machine", 0.18)]),
+    "failoverCommit": ("CommitFailover", "Commit", "AsrJobDetails", [
+        ("VmCommitPrerequisitesCheck", "Prerequisites check for commit", 0.3),
+        ("VmCommit", "Commit", 0.7)]),
+    "reProtect": ("SwitchReplicationGroupProtection", "Reprotect", "SwitchProtectionJobDetails", [
+        ("SwitchReplicationGroupProtectionPreflightTask", "Prerequisites check", 0.01),
+        ("VmCommitFailover", "Commit the failover", 0.0),
+        ("DiscoverReplicaTask", "Discover the replica", 0.01),
+        ("GetSwitchProtectionRequirementsTask", "Get the reprotect requirements", 0.01),
+        ("ProtectReplicaTask", "Protect the replica", 0.97)]),
+    "failoverCancel": ("CancelFailover", "Cancel failover and resume replication", "AsrJobDetails", [
+        ("CancelFailoverPrerequisitesCheck", "Prerequisites check", 0.05),
+        ("CancelFailoverRecovery", "Cancel failover on the recovery site", 0.45),
+        ("CancelFailoverPrimaryTask", "Resume replication", 0.3),
+        ("StartVmOnPrimary", "Start the virtual machine", 0.2)]),
+    "applyRecoveryPoint": ("ChangePit", "Change recovery point", "AsrJobDetails", [
+        ("VmChangePitPrerequisitesCheck", "Prerequisites check", 0.1),
+        ("VmChangePit", "Change the recovery point", 0.9)]),
+    "repairReplication": ("RepairReplication", "Resynchronize", "AsrJobDetails", [
+        ("RepairReplicationPrerequisitesCheck", "Prerequisites check", 0.1),
+        ("RepairReplication", "Resynchronize the replication", 0.9)]),
+}
+# Required keys of each provider input (the SDK's models mark them Required).
+REQUIRED = {
+    ("InMageRcm", "unplannedFailover"): ("performShutdown",),
+    ("InMageRcmFailback", "plannedFailover"): ("recoveryPointType",),
+    ("InMage", "reProtect"): ("masterTargetId", "processServerId", "retentionDrive", "profileId"),
+    ("InMageRcm", "reProtect"): ("reprotectAgentId", "datastoreName", "logStorageAccountId"),
+    ("InMageRcmFailback", "reProtect"): ("processServerId", "policyId"),
+    ("InMageRcm", "applyRecoveryPoint"): ("recoveryPointId",),
+}
+RECOVERY_POINT_TYPES = {
+    "InMage": ("LatestTime", "LatestTag", "Custom"),
+    "InMageRcmFailback": ("ApplicationConsistent", "CrashConsistent"),
+}
+
+
+def refuse(message, code="BadRequest", causes="The request does not fit the replicated item's state or provider.",
+           action="Read the replicated item (allowedOperations, providerSpecificDetails.instanceType) and send the input it takes."):
+    return ArmError(400, code, message, possible_causes=causes, recommended_action=action)
+
+
+def _duration(vault, action):
+    generation = "classic" if vault.classic else "modernized"
+    return float(vault.scenario.durations.get(action, DURATIONS.get((generation, action), 60)))
+
+
+def _properties(body):
+    properties = body.get("properties") if isinstance(body, dict) else None
+    if not isinstance(properties, dict):
+        raise refuse("The request body must be a JSON object with 'properties'.", code="InvalidRequestContent")
+    return properties
+
+
+def _check_input(vault, item, action, body):
+    """Check direction, provider input and required fields; return the provider input (dict)."""
+    expected = INPUTS.get((item.phase, action))
+    if expected is None:
+        return {}
+    instance_type, direction = expected
+    properties = _properties(body)
+    details = properties.get("providerSpecificDetails")
+    if direction != "any":
+        sent = properties.get("failoverDirection")
+        if direction is None and sent is not None:
+            raise refuse("failoverDirection must not be sent for %s on a %s item (it is %r)." % (action, item.provider, sent),
+                         code="InvalidFailoverDirection")
+        if direction is not None and sent != direction:
+            raise refuse("failoverDirection must be %s for %s on a %s item in state %s (it is %r)."
+                         % (direction, action, item.provider, item.state.protection_state, sent), code="InvalidFailoverDirection")
+    if not isinstance(details, dict) or details.get("instanceType") != instance_type:
+        raise refuse("providerSpecificDetails.instanceType must be %s for %s on this item (it is %r)."
+                     % (instance_type, action, (details or {}).get("instanceType") if isinstance(details, dict) else details),
+                     code="InvalidProviderSpecificInput")
+    for key in REQUIRED.get((instance_type, action), ()):
+        if details.get(key) in (None, ""):
+            raise refuse("providerSpecificDetails.%s is required for %s with %s." % (key, action, instance_type), code="MissingRequiredField")
+    return details
+
+
+def _find_point(vault, item, point_id):
+    now = vault.clock.now()
+    for point in item.recovery_points(now):
+        if item.point_id(point).lower() == str(point_id).lower() or point.id.lower() == str(point_id).lower():
+            return point
+    raise refuse("The recovery point '%s' does not exist for the replicated item '%s'." % (point_id, item.machine.name),
+                 code="RecoveryPointNotFound", causes="The recovery point was deleted (retention, commit) or belongs to another item.",
+                 action="List the item's recovery points and choose one of them.")
+
+
+def _chosen_point(vault, item, details, action):
+    """The recovery point a failover or change of recovery point uses."""
+    now = vault.clock.now()
+    points = item.recovery_points(now)
+    if details.get("recoveryPointId"):
+        return _find_point(vault, item, details["recoveryPointId"])
+    wanted = details.get("recoveryPointType")
+    allowed = RECOVERY_POINT_TYPES.get(details.get("instanceType"))
+    if wanted is not None and allowed is not None and wanted not in allowed:
+        raise refuse("recoveryPointType %r is not one of %s for %s." % (wanted, ", ".join(allowed), details.get("instanceType")),
+                     code="InvalidRecoveryPointType")
+    if wanted == "Custom":
+        raise refuse("recoveryPointId is required when recoveryPointType is Custom.", code="MissingRequiredField")
+    if wanted in ("LatestTag", "ApplicationConsistent"):
+        points = [p for p in points if p.kind == "AppConsistent"]
+    if not points:
+        raise refuse("The replicated item '%s' has no recovery point to %s." % (item.machine.name, action), code="NoRecoveryPoint",
+                     causes="Replication has not produced a recovery point yet.", action="Wait for a recovery point, then retry.")
+    return points[0]
+
+
+def _check_reprotect_targets(vault, item, details):
+    """The ids a reprotect names must exist, as ASR checks them."""
+    custom = vault.custom
+    instance_type = details["instanceType"]
+    if instance_type == "InMage":
+        masters = {m["id"].lower(): m for m in custom.get("masterTargetServers") or []}
+        master = masters.get(str(details["masterTargetId"]).lower())
+        if master is None:
+            raise refuse("Master target '%s' is not registered with the configuration server." % details["masterTargetId"],
+                         code="MasterTargetNotFound")
+        if item.machine.os_type == "Linux" and master["osType"] != "Linux":
+            raise refuse("A Linux machine fails back only through a Linux master target; '%s' runs %s." % (master["name"], master["osType"]),
+                         code="MasterTargetOsMismatch")
+        if str(details.get("datastoreName") or "") not in [d["symbolicName"] for d in master.get("dataStores") or []]:
+            raise refuse("Datastore '%s' is not reachable from master target '%s'." % (details.get("datastoreName"), master["name"]),
+                         code="DatastoreNotFound")
+        if details["retentionDrive"] not in [v["volumeName"] for v in master.get("retentionVolumes") or []]:
+            raise refuse("Retention drive '%s' is not a retention volume of master target '%s'." % (details["retentionDrive"], master["name"]),
+                         code="RetentionDriveNotFound")
+        _check_process_server(vault, details["processServerId"])
+        _check_run_as(vault, details.get("runAsAccountId"), classic=True)
+        _check_policy(vault, details["profileId"], "InMage")
+    elif instance_type == "InMageAzureV2":
+        if details.get("processServerId"):
+            _check_process_server(vault, details["processServerId"])
+        _check_run_as(vault, details.get("runAsAccountId"), classic=True)
+        if details.get("policyId"):
+            _check_policy(vault, details["policyId"], "InMageAzureV2")
+    elif instance_type == "InMageRcm":
+        agents = {a["id"].lower(): a for a in custom.get("reprotectAgents") or []}
+        agent = agents.get(str(details["reprotectAgentId"]).lower())
+        if agent is None:
+            raise refuse("Reprotect agent '%s' is not registered with the appliance." % details["reprotectAgentId"], code="ReprotectAgentNotFound")
+        if details["datastoreName"] not in agent.get("accessibleDatastores", []):
+            raise refuse("Datastore '%s' is not accessible from reprotect agent '%s'." % (details["datastoreName"], agent["name"]),
+                         code="DatastoreNotFound")
+        if details.get("policyId"):
+            _check_policy(vault, details["policyId"], "InMageRcmFailback")
+    elif instance_type == "InMageRcmFailback":
+        _check_process_server(vault, details["processServerId"])
+        if details.get("runAsAccountId") and details["runAsAccountId"].lower() not in [a["id"].lower() for a in vault.run_as_accounts()]:
+            raise refuse("Run-as account '%s' does not exist in the VMware site." % details["runAsAccountId"], code="RunAsAccountNotFound")
+        _check_policy(vault, details["policyId"], "InMageRcm")
+
+
+def _check_process_server(vault, server_id):
+    if str(server_id).lower() not in [p["id"].lower() for p in vault.custom.get("processServers") or []]:
+        raise refuse("Process server '%s' is not registered in the vault's fabric." % server_id, code="ProcessServerNotFound")
+
+
+def _check_run_as(vault, account_id, classic):
+    if classic and account_id and str(account_id) not in [a["accountId"] for a in vault.custom.get("runAsAccounts") or []]:
+        raise refuse("Run-as account '%s' does not exist on the configuration server." % account_id, code="RunAsAccountNotFound")
+
+
+def _check_policy(vault, policy_id, provider):
+    policy = vault.policy_for(provider)
+    if str(policy_id).lower() != policy["id"].lower():
+        raise refuse("Policy '%s' is not a %s replication policy of this vault (use %s)." % (policy_id, provider, policy["id"]),
+                     code="PolicyNotFound")
+
+
+def action_job(vault, item, action, body):
+    """Check an action as ASR does; start its job; return the job."""
+    operation = OPERATION_OF_ACTION[action]
+    allowed = item.allowed_operations()
+    if operation not in allowed:
+        raise refuse("The operation '%s' is not allowed on the replicated item '%s' in state %s (%s); allowed operations: %s."
+                     % (operation, item.machine.name, item.state.protection_state, item.state.description, ", ".join(allowed)),
+                     code="OperationNotAllowed", causes="The replicated item is not in a state where this operation applies.",
+                     action="Run one of the allowed operations, or wait for the current one to finish.")
+    details = _check_input(vault, item, action, body)
+    point = None
+    if action in ("unplannedFailover", "plannedFailover", "applyRecoveryPoint"):
+        if action == "applyRecoveryPoint":
+            point_id = details.get("recoveryPointId") or _properties(body).get("recoveryPointId")
+            if not point_id:
+                raise refuse("recoveryPointId is required to change the recovery point.", code="MissingRequiredField")
+            point = _find_point(vault, item, point_id)
+        else:
+            point = _chosen_point(vault, item, details, action)
+    if action == "reProtect":
+        _check_reprotect_targets(vault, item, details)
+    return _start(vault, item, action, details, point)
+
+
+def _start(vault, item, action, details, point):
+    scenario_name, friendly, details_type, shape = JOB_SHAPES[action]
+    total = _duration(vault, action)
+    shutdown = str(details.get("performShutdown", "")).lower() == "true"
+    # A modernized reprotect from a commit-pending state commits first (recorded).
+    commit_first = action == "reProtect" and item.phase in ("modernized_failed_over", "modernized_failed_back")
+    tasks = []
+    for name, text, share in shape:
+        skipped = (name == "VmShutdownVmOnPrimary" and not shutdown) or (name == "VmPrepareForUnPlannedFailover") or (
+            name == "VmCommitFailover" and not commit_first)
+        tasks.append(TaskPlan(name, text, max(share * total, 0.5 if not skipped else 0), skipped=skipped))
+    fault = JobFault()
+    if action == "unplannedFailover" and item.state.running_in == "onprem":
+        problem = vault.quota_problem(item)
+        if problem:
+            fault = JobFault(fail_at=3, error=problem)
+    if action == "reProtect" and not item.agent_registered(vault.clock.now()):
+        fault = JobFault(fail_at=0, error=dict(
+            code="150273", message="The reprotect of '%s' cannot start: its Mobility service agent has not registered since the failover."
+            % item.machine.name, possibleCauses="After a failover the agent in the Azure virtual machine re-registers, which takes up to 15 minutes.",
+            recommendedAction="Wait until isAgentRegistrationSuccessfulAfterFailover is true, then retry the reprotect."))
+    fault = vault.take_job_fault(action, item) or fault
+    job = Job(vault_id=vault.vault_id, scenario_name=scenario_name, friendly_name=friendly, target_id=item.id, target_name=item.machine.name,
+              details_type=details_type, tasks=tasks, created=vault.clock.now(), scale=vault.clock.scale, fault=fault,
+              details=dict(affectedObjectDetails={"primaryVmName": item.machine.name, "protectedItemName": item.name}))
+    job.on_success = lambda finished: _succeeded(vault, item, action, details, point, finished)
+    return vault.jobs.start(job)
+
+
+def _succeeded(vault, item, action, details, point, job):
+    """What a finished job changes: the item's phase and the machines on both sides."""
+    started, ended = job.created, job.end_time
+    next_phase = TRANSITIONS[(item.phase, action)]
+    running_in_before = item.state.running_in
+    if action == "unplannedFailover" and running_in_before == "onprem":
+        item.frozen_at, item.failover_point, item.last_failover = started, point, started
+        item.agent_ready_at = ended + datetime.timedelta(seconds=_duration(vault, "agentRegistration") * vault.clock.scale)
+        vault.start_azure_vm(item)
+        if str(details.get("performShutdown", "")).lower() == "true":
+            vault.onprem_power(item, False)
+    elif action in ("unplannedFailover", "plannedFailover"):  # failback
+        item.frozen_at, item.failover_point, item.last_failover = started, point, started
+        if action == "plannedFailover":
+            item.last_planned_failover = started
+        vault.set_azure_vm_power(item, "deallocated")
+        vault.onprem_power(item, True)
+    elif action == "applyRecoveryPoint":
+        item.failover_point = point
+    elif action == "failoverCommit":
+        item.points_after = ended
+        if running_in_before == "onprem":  # commit after failback: the Azure VM goes
+            vault.delete_azure_vm(item)
+            item.azure_vm_id = None
+    elif action == "failoverCancel":
+        item.frozen_at, item.failover_point = None, None
+        vault.set_azure_vm_power(item, "running")
+        vault.onprem_power(item, False)
+    elif action == "reProtect":
+        _reprotected(vault, item, details, ended, running_in_before)
+    elif action == "repairReplication":
+        item.resync_required = False
+        item.health_errors = []
+    vault.apply_phase(item, next_phase)
+
+
+def _reprotected(vault, item, details, ended, running_in_before):
+    item.frozen_at = None
+    item.history_start = item.points_after = ended
+    if running_in_before == "azure":  # Azure -> on-premises: the on-premises VM stays off while it receives the replica
+        item.reprotect = dict(details)
+        if item.machine.kind == "physical" or (vault.vsphere is not None and not vault.vsphere.exists(item.machine.name)):
+            item.reprotect["created_vm"] = True
+        vault.onprem_power(item, False)
+    else:  # back to Azure: the Azure VM of the last failover is gone
+        item.reprotect = {}
+        if item.phase.startswith("modernized_failed_back"):
+            vault.delete_azure_vm(item)
+            item.azure_vm_id = None
+        item.failover_point = None

@@ -1,0 +1,255 @@
+"""The lab's Recovery Services vault: fabric, container, policies, mappings, items, Azure VMs.
+
+Everything the ARM routes read comes from here; every change goes through a
+job (jobs.py) whose outcome this module applies when the job ends.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from .arm import ArmError
+from .cycle import GENERATION_START, PHASES
+from .fabrics import classic_fabric, modernized_fabric, stable_id
+from .items import ReplicatedItem
+from .jobs import JobFault
+from .plans import action_job
+
+LOG = logging.getLogger("asrlab")
+# Sizes the lab's region offers: cores, memory, family (compute usages are per family).
+VM_SIZES = {
+    "Standard_D2s_v3": (2, 8192, "standardDSv3Family"),
+    "Standard_D4s_v3": (4, 16384, "standardDSv3Family"),
+    "Standard_D8s_v3": (8, 32768, "standardDSv3Family"),
+    "Standard_F2s_v2": (2, 4096, "standardFSv2Family"),
+    "Standard_F4s_v2": (4, 8192, "standardFSv2Family"),
+    "Standard_B2ms": (2, 8192, "standardBSFamily"),
+}
+
+
+class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-methods
+    """The vault and the Azure resources around it."""
+
+    def __init__(self, config, scenario, jobs, vsphere=None):
+        self.config = config
+        self.scenario = scenario
+        self.jobs = jobs
+        self.clock = jobs.clock
+        self.vsphere = vsphere
+        self.classic = scenario.generation == "classic"
+        self.location = scenario.location
+        self.vault_id = config.vault_id
+        self.vault_name = config.vault_name
+        self.resource_group_id = config.resource_group_id
+        if self.classic:
+            self.fabric = classic_fabric(self.vault_id, scenario)
+            self.container_name = "cloud_" + stable_id(self.vault_id, "container")
+            self.container_friendly_name = scenario.configuration_server["name"]
+        else:
+            self.fabric = modernized_fabric(self.vault_id, self.resource_group_id, scenario)
+            self.container_name = config.vault_name + "replicationcontainer"
+            self.container_friendly_name = self.container_name
+        self.fabric_id = self.fabric["id"]
+        self.fabric_friendly_name = self.fabric["properties"]["friendlyName"]
+        self.container_id = "%s/replicationProtectionContainers/%s" % (self.fabric_id, self.container_name)
+        azure_fabric = stable_id(self.vault_id, "azure").replace("-", "") * 2
+        self.azure_container_id = "%s/replicationFabrics/%s/replicationProtectionContainers/%s" % (
+            self.vault_id, azure_fabric, stable_id(self.vault_id, "azure-container"))
+        self.policies = self._policies()
+        self.azure_vms = {}
+        self.job_faults = []  # control API: jobs that fail at a task or never end
+        recovery_group = "/subscriptions/%s/resourceGroups/%s" % (config.subscription_id, scenario.recovery["resource_group"])
+        self.recovery_group_id = recovery_group
+        self.network_id = "%s/providers/Microsoft.Network/virtualNetworks/%s" % (recovery_group, scenario.recovery["network"])
+        now = self.clock.now()
+        self.items = {}
+        for machine in scenario.machines:
+            item = ReplicatedItem(machine=machine, name=self._item_name(machine.name), vault=self, phase=GENERATION_START[scenario.generation],
+                                  history_start=now - datetime.timedelta(hours=26), app_minutes=60)
+            item.settings = dict(vm_name=machine.name, size=machine.size, resource_group_id=recovery_group, network_id=self.network_id,
+                                 subnet=scenario.recovery["subnet"], static_ip=None, availability_set_id=None)
+            self.items[item.name.lower()] = item
+
+    # ---- names and ids the items use ------------------------------------------------------
+    def _item_name(self, machine_name):
+        if self.classic:
+            return machine_name + "-rpi"
+        return "vcenter-lab_" + stable_id(self.vault_id, machine_name)
+
+    @property
+    def custom(self):
+        return self.fabric["properties"]["customDetails"]
+
+    @property
+    def agent_id(self):
+        """The id of the agent that serves the items: the in-built process server, or the appliance."""
+        return self.custom["processServers"][0]["id"]
+
+    @property
+    def fabric_agent_name(self):
+        return self.custom["processServers"][0].get("name") or self.custom["processServers"][0].get("friendlyName")
+
+    process_server_name = fabric_agent_name
+
+    @property
+    def process_server_id(self):
+        return self.custom["processServers"][0]["id"]
+
+    @property
+    def vmware_site_id(self):
+        return self.custom.get("vmwareSiteId") or "%s/providers/Microsoft.OffAzure/VMwareSites/%svmwaresite" % (
+            self.resource_group_id, self.scenario.configuration_server["name"])
+
+    def run_as_accounts(self):
+        """Microsoft.OffAzure VMware site run-as accounts (the modernized reprotect to Azure names one)."""
+        names = ("vcenter-lab-account", "windows-guest-account", "linux-guest-account")
+        return [dict(id="%s/runasaccounts/%s" % (self.vmware_site_id, stable_id(self.vault_id, n)), name=stable_id(self.vault_id, n),
+                     type="Microsoft.OffAzure/VMwareSites/runasaccounts",
+                     properties=dict(displayName=n, credentialType="VMwareFabric" if "vcenter" in n else
+                                     ("WindowsGuest" if "windows" in n else "LinuxGuest"), createdTimestamp="2026-01-01T00:00:00Z",
+                                     updatedTimestamp="2026-01-01T00:00:00Z"))
+                for n in names]
+
+    def _policies(self):
+        prefix = "%s/replicationPolicies/" % self.vault_id
+        if self.classic:
+            forward = dict(instanceType="InMageAzureV2", crashConsistentFrequencyInMinutes=5, recoveryPointThresholdInMinutes=60,
+                           recoveryPointHistory=1440, appConsistentFrequencyInMinutes=60, multiVmSyncStatus="Enable")
+            back = dict(instanceType="InMage", recoveryPointThresholdInMinutes=15, recoveryPointHistory=1440,
+                        appConsistentFrequencyInMinutes=60, multiVmSyncStatus="Enable")
+        else:
+            forward = dict(instanceType="InMageRcm", recoveryPointHistoryInMinutes=1440, appConsistentFrequencyInMinutes=60,
+                           crashConsistentFrequencyInMinutes=5, enableMultiVmSync="true")
+            back = dict(instanceType="InMageRcmFailback", appConsistentFrequencyInMinutes=60, crashConsistentFrequencyInMinutes=5)
+        policies = {}
+        for name, details in (("policy-lab", forward), ("policy-lab-failback", back)):
+            policies[name] = dict(id=prefix + name, name=name, type="Microsoft.RecoveryServices/vaults/replicationPolicies",
+                                  properties=dict(friendlyName=name, providerSpecificDetails=details))
+        return policies
+
+    def policy_for(self, provider):
+        for policy in self.policies.values():
+            if policy["properties"]["providerSpecificDetails"]["instanceType"] == provider:
+                return policy
+        raise KeyError(provider)
+
+    def container(self):
+        return dict(id=self.container_id, name=self.container_name,
+                    type="Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers",
+                    properties=dict(fabricFriendlyName=self.fabric_friendly_name, friendlyName=self.container_friendly_name,
+                                    fabricType="VMware" if self.classic else "InMageRcm", protectedItemCount=len(self.items),
+                                    pairingStatus="Paired", role="Primary", fabricSpecificDetails=None))
+
+    def mappings(self):
+        result = []
+        for policy, target, target_name, target_fabric in (
+            (self.policy_for("InMageAzureV2" if self.classic else "InMageRcm"), self.azure_container_id, "Microsoft Azure", "Microsoft Azure"),
+            (self.policy_for("InMage" if self.classic else "InMageRcmFailback"), self.container_id, self.container_friendly_name,
+             self.fabric_friendly_name),
+        ):
+            name = policy["name"] + "-containerpairing"
+            result.append(dict(
+                id="%s/replicationProtectionContainerMappings/%s" % (self.container_id, name), name=name,
+                type="Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectionContainerMappings",
+                properties=dict(targetProtectionContainerId=target, targetProtectionContainerFriendlyName=target_name, providerSpecificDetails=None,
+                                health="Normal", healthErrorDetails=[], policyId=policy["id"], state="Paired",
+                                sourceProtectionContainerFriendlyName=self.container_friendly_name, sourceFabricFriendlyName=self.fabric_friendly_name,
+                                targetFabricFriendlyName=target_fabric, policyFriendlyName=policy["name"])))
+        return result
+
+    # ---- lookups ---------------------------------------------------------------------------
+    def item(self, fabric, container, name):
+        if fabric.lower() != self.fabric["name"].lower():
+            raise ArmError(404, "NotFound", "Fabric '%s' was not found in vault '%s'." % (fabric, self.vault_name))
+        if container.lower() != self.container_name.lower():
+            raise ArmError(404, "NotFound", "Protection container '%s' was not found in fabric '%s'." % (container, fabric))
+        item = self.items.get(name.lower())
+        if item is None:
+            raise ArmError(404, "NotFound", "Replicated item '%s' was not found in protection container '%s'." % (name, container))
+        return item
+
+    def item_document(self, item):
+        return item.document(self.clock.now(), self.jobs.running_on(item.id))
+
+    # ---- Azure VMs -------------------------------------------------------------------------
+    def azure_vm_id(self, item):
+        settings = item.settings
+        return "%s/providers/Microsoft.Compute/virtualMachines/%s" % (settings["resource_group_id"], settings["vm_name"])
+
+    def cores_in_use(self, family=None):
+        used = 0
+        for vm in self.azure_vms.values():
+            if vm["power"] != "deallocated" and (family is None or VM_SIZES[vm["size"]][2] == family):
+                used += VM_SIZES[vm["size"]][0]
+        return used
+
+    def quota_problem(self, item):
+        """None, or the recorded core-quota error (28031) when the item's VM does not fit."""
+        size = item.settings["size"]
+        cores, _memory, family = VM_SIZES[size]
+        quotas = self.scenario.recovery.get("cores_quota") or {}
+        for scope, used, limit in ((family, self.cores_in_use(family), quotas.get(family)), ("total", self.cores_in_use(), quotas.get("total"))):
+            if limit is not None and used + cores > limit:
+                return dict(code="28031", message="The failover of the virtual machine %s failed because the %s core quota of the "
+                            "subscription in %s would be exceeded (%d in use, %d needed, limit %d)."
+                            % (item.machine.name, scope, self.location, used, cores, limit),
+                            possibleCauses="The subscription's vCPU quota in the target region is used up.",
+                            recommendedAction="Request a quota increase for %s in %s, or choose a smaller size, then retry the failover."
+                            % (scope, self.location))
+        return None
+
+    def start_azure_vm(self, item):
+        vm_id = self.azure_vm_id(item)
+        self.azure_vms[vm_id.lower()] = dict(id=vm_id, name=item.settings["vm_name"], size=item.settings["size"], power="running",
+                                             item=item.name, os_type=item.machine.os_type, location=self.location)
+        item.azure_vm_id = vm_id
+
+    def set_azure_vm_power(self, item, power):
+        vm = self.azure_vms.get((item.azure_vm_id or "").lower())
+        if vm:
+            vm["power"] = power
+
+    def delete_azure_vm(self, item):
+        self.azure_vms.pop((item.azure_vm_id or "").lower(), None)
+
+    # ---- the on-premises VM (vCenter simulator, when the lab runs one) --------------------------
+    def onprem_power(self, item, on):
+        if self.vsphere is None or item.machine.kind != "vmware" and not item.reprotect.get("created_vm"):
+            return
+        try:
+            if on:
+                self.vsphere.power_on(item.machine.name)
+            else:
+                self.vsphere.power_off(item.machine.name)
+        except Exception as exc:  # pylint: disable=broad-except  # the lab goes on; the log says why
+            LOG.warning("vCenter power %s of %s failed: %s", "on" if on else "off", item.machine.name, exc)
+
+    # ---- actions ---------------------------------------------------------------------------
+    def act(self, item, action, body):
+        """Validate an item action as ASR does, then start its job; return the job."""
+        running = self.jobs.running_on(item.id)
+        if running is not None:
+            raise ArmError(409, "OperationInProgress",
+                           "The operation could not be started because the job '%s' (%s) is in progress on the replicated item '%s'."
+                           % (running.id, running.scenario_name, item.machine.name),
+                           possible_causes="Another operation is running on the replicated item.",
+                           recommended_action="Wait for job %s to end, then retry." % running.id)
+        return action_job(self, item, action, body or {})
+
+    def take_job_fault(self, action, item):
+        """The first pending job fault that matches this action and item, used up by one; or None."""
+        for fault in self.job_faults:
+            if fault["action"] in (action, "*") and fault.get("item") in (None, item.machine.name, item.name):
+                fault["count"] -= 1
+                if fault["count"] <= 0:
+                    self.job_faults.remove(fault)
+                return JobFault(fail_at=fault.get("fail_at_task"), never_ends=bool(fault.get("never_ends")),
+                                error=fault.get("error") or dict(code="499", message="An internal error occurred."))
+        return None
+
+    def apply_phase(self, item, phase):
+        if phase not in PHASES:
+            raise ValueError("unknown phase %s" % phase)
+        LOG.info("%s: %s -> %s", item.machine.name, item.phase, phase)
+        item.phase = phase
