@@ -29,4 +29,5 @@ fi
 
 # 3. ansible-test's pip bootstrap script, which it cannot download here.
 "$root/.venv/bin/python" "$root/tools/install_get_pip_standin.py" >/dev/null
+"$root/tools/build_vcsim.sh"
 echo "setup: done (.venv: $("$root/.venv/bin/python" --version), ansible-core $("$root/.venv/bin/python" -c "from ansible.release import __version__; print(__version__)"))"
