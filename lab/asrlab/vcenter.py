@@ -32,7 +32,6 @@ HOSTS = ("esx-01.lab.local", "esx-02.lab.local", "esx-03.lab.local")
 WINDOWS_2019 = "windows2019srv_64Guest"
 WINDOWS_2016 = "windows9Server64Guest"
 RHEL_8 = "rhel8_64Guest"
-CENTOS_7 = "centos7_64Guest"
 
 _PROCESSES = {}
 
@@ -55,22 +54,23 @@ def _vm(name, guest_id, host, datastore, power_state="poweredOn", **settings):
 def _infrastructure():
     """The vCenter both scenarios share: one DRS cluster of three hosts, five datastores, one datastore cluster.
 
-    datastore1 (VMFS, the datastore ASR's fabric names) is read-write on esx-01 and esx-02 and read-only on
-    esx-03; ds-nfs-01 is not mounted on esx-02 at all; ds-vsan-01 is everywhere; ds-vmfs-02 and ds-vmfs-03
-    form dsc-lab, with Storage DRS on.
+    The names follow lab/scenarios/*.yml: ASR's master targets and appliance list ds-vmfs-01 and ds-vmfs-02.
+    ds-vmfs-01 is read-write on esx-01 and esx-02 and read-only on esx-03; ds-nfs-01 is not mounted on
+    esx-02 at all; ds-vsan-01 is everywhere; ds-vmfs-02 and ds-vmfs-03 form dsc-lab, with Storage DRS on.
+    The good master targets run on esx-01 and esx-02, mt-bad-01 on esx-03.
     """
     everywhere = dict.fromkeys(HOSTS, "readWrite")
     return {
         "datacenter": "dc-lab",
         "clusters": [{"name": "cluster-lab", "drs": {"enabled": True, "default_vm_behavior": "fullyAutomated"}, "hosts": list(HOSTS)}],
         "datastores": [
-            {"name": "datastore1", "type": "VMFS", "capacity_gb": 2048, "free_gb": 1536,
+            {"name": "ds-vmfs-01", "type": "VMFS", "capacity_gb": 2048, "free_gb": 1536,
              "mounts": {HOSTS[0]: "readWrite", HOSTS[1]: "readWrite", HOSTS[2]: "readOnly"}},
+            {"name": "ds-vmfs-02", "type": "VMFS", "capacity_gb": 2048, "free_gb": 1536, "mounts": dict(everywhere)},
+            {"name": "ds-vmfs-03", "type": "VMFS", "capacity_gb": 1024, "free_gb": 768, "mounts": dict(everywhere)},
             {"name": "ds-vsan-01", "type": "vsan", "capacity_gb": 4096, "free_gb": 3072, "mounts": dict(everywhere)},
             {"name": "ds-nfs-01", "type": "NFS", "capacity_gb": 1024, "free_gb": 900, "remote_host": "nfs-01.lab.local",
              "remote_path": "/exports/ds-nfs-01", "mounts": {HOSTS[0]: "readWrite", HOSTS[2]: "readWrite"}},
-            {"name": "ds-vmfs-02", "type": "VMFS", "capacity_gb": 1024, "free_gb": 768, "mounts": dict(everywhere)},
-            {"name": "ds-vmfs-03", "type": "VMFS", "capacity_gb": 1024, "free_gb": 768, "mounts": dict(everywhere)},
         ],
         "datastore_clusters": [
             {"name": "dsc-lab", "sdrs": {"enabled": True, "default_vm_behavior": "automated", "io_load_balance_enabled": True},
@@ -80,10 +80,11 @@ def _infrastructure():
 
 
 def _protected_vms():
+    """The VMware VMs of lab/scenarios/*.yml (phys-01 is a physical server: no VM)."""
     return [
-        _vm("vm-win-01", WINDOWS_2019, HOSTS[0], "datastore1", disks=2, ip_address="10.0.1.11"),
+        _vm("vm-win-01", WINDOWS_2019, HOSTS[0], "ds-vmfs-01", disks=2, ip_address="10.0.1.11"),
         _vm("vm-win-02", WINDOWS_2016, HOSTS[1], "ds-vmfs-02", ip_address="10.0.1.12"),
-        _vm("vm-lin-01", RHEL_8, HOSTS[1], "ds-vsan-01", scsi_controller="pvscsi", ip_address="10.0.1.21"),
+        _vm("vm-lin-01", RHEL_8, HOSTS[1], "ds-vsan-01", memory_mb=2048, scsi_controller="pvscsi", ip_address="10.0.1.13"),
     ]
 
 
@@ -104,7 +105,8 @@ def inventory_for(scenario, kind="vcenter"):
 
     classic: the protected VMs, the configuration server cs-lab-01, master targets mt-win-01 and mt-lin-01 (ready
     for failback: LSI Logic SAS / LSI Logic, disk.EnableUUID, tools running, in dsc-lab) and mt-bad-01, which breaks
-    every rule. The physical server phys-01 has no VM. modernized: the protected VMs and the appliance VM.
+    every rule (paravirtual SCSI, no disk.EnableUUID, a snapshot, tools not running). The physical server phys-01
+    has no VM. modernized: the protected VMs and the appliance VM.
     """
     if kind == "esx":
         return _esx_inventory()
@@ -114,17 +116,17 @@ def inventory_for(scenario, kind="vcenter"):
     vms = _protected_vms()
     if scenario == "classic":
         vms += [
-            _vm("cs-lab-01", WINDOWS_2016, HOSTS[0], "datastore1", cpus=8, memory_mb=16384, disks=3, disk_gb=200,
+            _vm("cs-lab-01", WINDOWS_2016, HOSTS[0], "ds-vmfs-01", cpus=8, memory_mb=16384, disks=3, disk_gb=200,
                 ip_address="10.0.0.10", annotation="ASR configuration server (process server, master target)"),
             _vm("mt-win-01", WINDOWS_2016, HOSTS[0], "ds-vmfs-02", disks=2, disk_gb=100, scsi_controller="lsilogic-sas",
-                extra_config={"disk.EnableUUID": "TRUE"}, ip_address="10.0.0.31", annotation="ASR master target (Windows)"),
-            _vm("mt-lin-01", CENTOS_7, HOSTS[2], "ds-vmfs-03", disks=2, disk_gb=100, scsi_controller="lsilogic",
-                extra_config={"disk.EnableUUID": "TRUE"}, ip_address="10.0.0.32", annotation="ASR master target (Linux)"),
-            _vm("mt-bad-01", WINDOWS_2016, HOSTS[1], "ds-vsan-01", scsi_controller="pvscsi", tools="notRunning",
-                snapshot="before-patching", ip_address="10.0.0.39", annotation="breaks every master target rule (negative tests)"),
+                extra_config={"disk.EnableUUID": "TRUE"}, ip_address="10.0.0.11", annotation="ASR master target (Windows)"),
+            _vm("mt-lin-01", RHEL_8, HOSTS[1], "ds-vmfs-03", disks=2, disk_gb=100, scsi_controller="lsilogic",
+                extra_config={"disk.EnableUUID": "TRUE"}, ip_address="10.0.0.12", annotation="ASR master target (Linux)"),
+            _vm("mt-bad-01", WINDOWS_2016, HOSTS[2], "ds-vsan-01", scsi_controller="pvscsi", tools="notRunning",
+                snapshot="before-patching", ip_address="10.0.0.19", annotation="breaks every master target rule (negative tests)"),
         ]
     elif scenario == "modernized":
-        vms.append(_vm("appliance-lab-01", WINDOWS_2019, HOSTS[0], "datastore1", cpus=8, memory_mb=32768, disks=2, disk_gb=200,
+        vms.append(_vm("appliance-lab-01", WINDOWS_2019, HOSTS[0], "ds-vmfs-01", cpus=8, memory_mb=32768, disks=2, disk_gb=200,
                        ip_address="10.0.0.20", annotation="ASR replication appliance"))
     else:
         raise ValueError("scenario must be classic or modernized, not %r" % (scenario,))
@@ -173,11 +175,13 @@ def start_simulator(state_dir, certs, inventory, kind="vcenter", ttl=3600, binar
     log_path = state_dir / (prefix + ".log")
     command = [
         str(binary), "-listen", listen or ADDRESSES[kind] + ":0", "-cert", str(cert), "-key", str(key),
-        "-user", user, "-password", password, "-inventory", str(inventory_file), "-ready", str(ready),
+        "-user", user, "-inventory", str(inventory_file), "-ready", str(ready),
         "-ttl", str(ttl), "-datastores", str(state_dir / (prefix + "-datastores")),
     ] + (["-esx"] if kind == "esx" else [])
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)  # pylint: disable=consider-using-with
+        # The password goes in the environment: a command line is visible to every local user.
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,  # pylint: disable=consider-using-with
+                                   env=dict(os.environ, LABVCSIM_PASSWORD=password))
     deadline = time.monotonic() + timeout
     while not ready.exists():
         if process.poll() is not None or time.monotonic() > deadline:
@@ -228,10 +232,7 @@ def stop_simulator(info, timeout=10):
 
 def ssl_context(ca_bundle):
     """A verifying client context that trusts ``ca_bundle`` (the lab's bundle: system CAs plus the lab's CA)."""
-    context = ssl.create_default_context(cafile=str(ca_bundle))
-    context.check_hostname = True
-    context.verify_mode = ssl.CERT_REQUIRED
-    return context
+    return ssl.create_default_context(cafile=str(ca_bundle))
 
 
 class VSphere:
