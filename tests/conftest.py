@@ -4,14 +4,10 @@
 from __future__ import annotations
 
 import json
-import os
 import pathlib
-import shlex
-import subprocess
-import sys
-import time
 
 import pytest
+from labrunner import start_lab
 
 FIXTURES = pathlib.Path(__file__).resolve().parent / "fixtures"
 
@@ -24,56 +20,6 @@ def recording():
         return json.loads((FIXTURES / "recordings" / name).read_text(encoding="utf-8"))
 
     return load
-
-
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-
-
-class Lab:
-    """A running lab: its lab.json as attributes, its env.sh as a dict, and a way to stop it."""
-
-    def __init__(self, process, state_dir):
-        self.process = process
-        self.state_dir = state_dir
-        self.info = json.loads((state_dir / "lab.json").read_text())
-        self.env = {}
-        for line in (state_dir / "env.sh").read_text().splitlines():
-            name, value = line[len("export "):].split("=", 1)
-            self.env[name] = shlex.split(value)[0] if value else ""
-
-    def __getattr__(self, name):
-        try:
-            return self.info[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def start_lab(state_dir, scenario="classic", ttl=1800):
-    """Start the lab in ``state_dir`` with the project venv's Python (it has Flask), wait until ready."""
-    python = ROOT / ".venv" / "bin" / "python"
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "lab"))
-    log = open(state_dir / "asrlab.log", "wb")  # pylint: disable=consider-using-with  # kept open for the process
-    process = subprocess.Popen(  # pylint: disable=consider-using-with  # lives for the test session
-        [str(python if python.exists() else sys.executable), "-m", "asrlab", "--state-dir", str(state_dir),
-         "--scenario", scenario, "--ttl", str(ttl)],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
-    deadline = time.monotonic() + 30
-    while not (state_dir / "lab.json").exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the lab did not start:\n" + (state_dir / "asrlab.log").read_text())
-        time.sleep(0.05)
-    return Lab(process, state_dir)
 
 
 @pytest.fixture(scope="session")

@@ -77,11 +77,17 @@ def main(argv=None):
                         help="a scenario name (%s) or the path of a scenario file" % ", ".join(SCENARIOS))
     parser.add_argument("--time-scale", type=float, default=float(os.environ.get("LAB_TIME_SCALE", "1.0")),
                         help="lab duration of one Azure second (1.0: real time; 0.02: a 100 s failover takes 2 s)")
+    parser.add_argument("--duration", action="append", default=[], metavar="ACTION=SECONDS",
+                        help="override an action's Azure duration (e.g. unplannedFailover=100, agentRegistration=900)")
     args = parser.parse_args(argv)
 
     state_dir = args.state_dir.resolve()
     paths = make_certificates(state_dir / "tls")
-    config = LabConfig(client_secret=secrets.token_urlsafe(24), scenario=args.scenario, time_scale=args.time_scale)
+    try:
+        durations = dict((k, float(v)) for k, v in (d.split("=", 1) for d in args.duration))
+    except ValueError:
+        parser.error("--duration takes ACTION=SECONDS")
+    config = LabConfig(client_secret=secrets.token_urlsafe(24), scenario=args.scenario, time_scale=args.time_scale, durations=durations)
     try:
         app = create_app(config)
     except ScenarioError as exc:

@@ -20,6 +20,7 @@ class LabConfig:  # pylint: disable=too-many-instance-attributes
     client_secret: str
     scenario: str = "classic"
     time_scale: float = 1.0
+    durations: dict = dataclasses.field(default_factory=dict)  # Azure seconds per action, over the scenario's
     tenant_id: str = "8c3dad1d-b6bc-4f8b-939b-8263372eced6"
     tenant_domain: str = "siterecovery.lab"
     client_id: str = "0c8e1f9a-3b57-4d2e-9a61-5e0d7c4b2f10"
@@ -41,7 +42,9 @@ def create_app(config, vsphere=None):
     """The lab's WSGI application for ``config``; ``vsphere`` couples it to a vCenter simulator."""
     app = Flask("asrlab")
     jobs = JobBook(Clock(config.time_scale))
-    vault = Vault(config, load(config.scenario), jobs, vsphere=vsphere)
+    scenario = load(config.scenario)
+    scenario.durations.update(config.durations)
+    vault = Vault(config, scenario, jobs, vsphere=vsphere)
     app.config.update(LAB=config, VAULT=vault, JOBS=jobs, TOKENS=identity.TokenStore(), REQUESTS=[])
     app.register_blueprint(identity.blueprint)
 

@@ -28,11 +28,11 @@ VAULT = SUBSCRIPTION + r"/resourcegroups/(?P<group>[^/]+)/providers/microsoft\.r
 _ROUTES = []
 
 
-def route(pattern, methods=("GET",)):
-    """Register ``handler(**groups)`` for an ARM path regex (anchored, case-insensitive)."""
+def route(pattern, methods=("GET",), api_versions=API_VERSIONS):
+    """Register ``handler(**groups)`` for an ARM path regex (anchored, case-insensitive) and its api-versions."""
 
     def register(handler):
-        _ROUTES.append((re.compile("^" + pattern + "/?$", re.IGNORECASE), frozenset(methods), handler))
+        _ROUTES.append((re.compile("^" + pattern + "/?$", re.IGNORECASE), frozenset(methods), handler, frozenset(api_versions)))
         return handler
 
     return register
@@ -89,15 +89,15 @@ def _check_token():
         raise ArmError(401, "ExpiredAuthenticationToken", "The access token expiry UTC time is earlier than current UTC time.", challenge)
 
 
-def _check_api_version():
+def _check_api_version(versions):
     version = request.args.get("api-version")
     if not version:
         raise ArmError(400, "MissingApiVersionParameter",
                        "The api-version query parameter (?api-version=) is required for all requests.")
-    if version not in API_VERSIONS:
+    if version not in versions:
         raise ArmError(400, "NoRegisteredProviderFound",
-                       "No registered resource provider found for location 'lab' and API version '%s' for type 'vaults'. "
-                       "The supported api-versions are '%s'." % (version, ", ".join(sorted(API_VERSIONS, reverse=True))))
+                       "No registered resource provider found for location 'lab' and API version '%s' for this resource type. "
+                       "The supported api-versions are '%s'." % (version, ", ".join(sorted(versions, reverse=True))))
 
 
 @blueprint.route("/metadata/endpoints")
@@ -123,7 +123,8 @@ def dispatch(path):
     jobs = current_app.config["JOBS"]
     try:
         _check_token()
-        _check_api_version()
+        if not request.args.get("api-version"):
+            _check_api_version(())
         with jobs.lock:
             jobs.advance()
             response = _route(path)
@@ -137,10 +138,11 @@ def dispatch(path):
 
 
 def _route(path):
-    for pattern, methods, handler in _ROUTES:
+    for pattern, methods, handler, versions in _ROUTES:
         match = pattern.match("/" + path)
         if match and request.method in methods:
+            _check_api_version(versions)
             return handler(**match.groupdict())
-    if any(pattern.match("/" + path) for pattern, _methods, _handler in _ROUTES):
+    if any(entry[0].match("/" + path) for entry in _ROUTES):
         raise ArmError(405, "MethodNotAllowed", "The method '%s' is not allowed on '/%s'." % (request.method, path))
     raise ArmError(404, "InvalidResourceType", "The resource type could not be found for '/%s'." % path)

@@ -137,7 +137,7 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
         return allowed
 
     def replication_health(self):
-        levels = [e.get("errorLevel") for e in self.health_errors]
+        levels = [e.get("errorLevel") for e in self.health_errors]  # the agent's registration is a warning of its own
         if "Error" in levels:
             return "Critical"
         return "Warning" if levels else "Normal"
@@ -170,7 +170,7 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
             allowedOperations=self.allowed_operations(),
             replicationHealth=self.replication_health(),
             failoverHealth="Normal",
-            healthErrors=copy.deepcopy(self.health_errors),
+            healthErrors=copy.deepcopy(self.health_errors) + self._agent_errors(now),
             policyId=policy["id"],
             policyFriendlyName=policy["name"],
             currentScenario=dict(scenarioName=running_job.scenario_name, jobId=running_job.id_path, startTime=iso(running_job.created))
@@ -281,6 +281,18 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
     def mac(self):
         digest = uuid.uuid5(uuid.NAMESPACE_URL, self.machine.name).hex
         return "00:50:56:%s:%s:%s" % (digest[0:2], digest[2:4], digest[4:6])
+
+    def _agent_errors(self, now):
+        """While the failed-over machine's agent re-registers, ASR reports it (and refuses a reprotect)."""
+        if self.agent_registered(now):
+            return []
+        return [dict(errorCode="150273", errorLevel="Warning", errorSource="ProtectedItem", errorType="Agent",
+                     errorMessage="The Mobility service agent on '%s' has not registered with Site Recovery since the failover."
+                     % self.machine.name, summaryMessage="Agent registration after failover is in progress",
+                     possibleCauses="After a failover the agent in the Azure virtual machine re-registers, which takes up to 15 minutes.",
+                     recommendedAction="Wait for the registration to finish before reprotecting.",
+                     creationTimeUtc=iso(self.last_failover or now), entityId=self.name, innerHealthErrors=[],
+                     errorCategory="AgentAutoUpdate", customerResolvability="Allowed", errorId=str(uuid.uuid5(uuid.NAMESPACE_URL, self.id)))]
 
     def agent_registered(self, now):
         return self.agent_ready_at is None or now >= self.agent_ready_at

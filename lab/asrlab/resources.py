@@ -9,6 +9,7 @@ from .arm import SUBSCRIPTION, VAULT, ArmError, arm_response, route
 FABRIC = VAULT + r"/replicationFabrics/(?P<fabric>[^/]+)"
 CONTAINER = FABRIC + r"/replicationProtectionContainers/(?P<container>[^/]+)"
 ITEM = CONTAINER + r"/replicationProtectedItems/(?P<item>[^/]+)"
+OFFAZURE_API_VERSIONS = ("2020-01-01", "2020-07-07", "2023-06-06", "2023-10-01-preview")
 ACTIONS = ("unplannedFailover", "plannedFailover", "failoverCommit", "failoverCancel", "applyRecoveryPoint", "reProtect", "repairReplication")
 
 
@@ -209,7 +210,8 @@ def operation_status(subscription, group, vault, job_id):
     return arm_response(_job(lab, job_id).operation_status(lab.clock.now()))
 
 
-@route(SUBSCRIPTION + r"/resourcegroups/(?P<group>[^/]+)/providers/microsoft\.offazure/vmwaresites/(?P<site>[^/]+)/runasaccounts")
+@route(SUBSCRIPTION + r"/resourcegroups/(?P<group>[^/]+)/providers/microsoft\.offazure/vmwaresites/(?P<site>[^/]+)/runasaccounts",
+       api_versions=OFFAZURE_API_VERSIONS)
 def list_run_as_accounts(subscription, group, site):
     lab = current_app.config["VAULT"]
     config = current_app.config["LAB"]

@@ -38,9 +38,12 @@ def test_classic_configuration_server(installed_env, lab, tmp_path):
     [fabric] = result["fabrics"]
     assert fabric["generation"] == "classic"
     assert fabric["configuration_server"]["host_name"] == "cs-lab-01"
-    [master_target] = fabric["master_targets"]
-    assert master_target["retention_volumes"][0]["name"] == "E"
-    assert [d["name"] for d in master_target["datastores"]] == ["datastore1"]
+    # The configuration server's in-built master target, then the scenario's Windows and Linux ones.
+    assert [(m["name"], m["os_type"]) for m in fabric["master_targets"]] == [("cs-lab-01", "Windows"), ("mt-win-01", "Windows"),
+                                                                             ("mt-lin-01", "Linux")]
+    linux = fabric["master_targets"][2]
+    assert linux["retention_volumes"][0]["name"] == "/mnt/retention"
+    assert [d["name"] for d in linux["datastores"]] == ["ds-vmfs-01", "ds-vmfs-02"]
     assert result["vault_id"].endswith("/resourceGroups/rg-dr/providers/Microsoft.RecoveryServices/vaults/vault-dr")
 
 
@@ -49,7 +52,7 @@ def test_modernized_appliance(installed_env, modernized_lab, tmp_path):
     assert done.returncode == 0, result
     [fabric] = result["fabrics"]
     assert fabric["generation"] == "modernized"
-    assert fabric["reprotect_agents"][0]["accessible_datastores"] == ["datastore1"]
+    assert fabric["reprotect_agents"][0]["accessible_datastores"] == ["ds-vmfs-01", "ds-vmfs-02"]
 
 
 def test_one_fabric_by_name_in_check_mode(installed_env, lab, tmp_path):

@@ -5,23 +5,9 @@ from __future__ import annotations
 
 import pytest
 import requests
+from asr_client import AUDIENCE, client, credential
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError
-from azure.identity import ClientSecretCredential
-from azure.mgmt.recoveryservicessiterecovery import SiteRecoveryManagementClient
 from azure.mgmt.recoveryservicessiterecovery.models import InMageRcmFabricSpecificDetails, VMwareDetails
-
-AUDIENCE = "https://management.siterecovery.lab/.default"
-
-
-def credential(lab, **changes):
-    args = dict(tenant_id=lab.tenant_id, client_id=lab.client_id, client_secret=lab.client_secret)
-    args.update(changes)
-    return ClientSecretCredential(authority=lab.authority_host, disable_instance_discovery=True, connection_verify=lab.ca_bundle, **args)
-
-
-def client(lab, cred=None):
-    return SiteRecoveryManagementClient(cred or credential(lab), lab.subscription_id, base_url=lab.arm_endpoint,
-                                        credential_scopes=[AUDIENCE], connection_verify=lab.ca_bundle)
 
 
 def get(lab, path, token=None, **params):
@@ -106,7 +92,7 @@ def test_fabrics_deserialize_into_the_sdk_provider_classes(lab, modernized_lab):
     assert classic.properties.custom_details.master_target_servers[0].retention_volumes[0].volume_name == "E"
     [modern] = list(client(modernized_lab).replication_fabrics.list(modernized_lab.resource_group, modernized_lab.vault_name))
     assert isinstance(modern.properties.custom_details, InMageRcmFabricSpecificDetails)
-    assert modern.properties.custom_details.reprotect_agents[0].accessible_datastores == ["datastore1"]
+    assert modern.properties.custom_details.reprotect_agents[0].accessible_datastores == ["ds-vmfs-01", "ds-vmfs-02"]
     again = client(modernized_lab).replication_fabrics.get(modernized_lab.resource_group, modernized_lab.vault_name, modern.name.upper())
     assert again.id == modern.id
 

@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+"""Start and stop the lab for tests: a real process on loopback, with its lab.json and env.sh."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shlex
+import subprocess
+import sys
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+class Lab:
+    """A running lab: its lab.json as attributes, its env.sh as a dict, and a way to stop it."""
+
+    def __init__(self, process, state_dir):
+        self.process = process
+        self.state_dir = state_dir
+        self.info = json.loads((state_dir / "lab.json").read_text())
+        self.env = {}
+        for line in (state_dir / "env.sh").read_text().splitlines():
+            name, value = line[len("export "):].split("=", 1)
+            self.env[name] = shlex.split(value)[0] if value else ""
+
+    def __getattr__(self, name):
+        try:
+            return self.info[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_lab(state_dir, scenario="classic", ttl=1800, time_scale=0.002, durations=("agentRegistration=100",)):
+    """Start the lab in ``state_dir`` with the project venv's Python (it has Flask), wait until ready.
+
+    At the default time scale an 8-minute failover takes 1 s, a 20-minute planned failover 2.4 s,
+    and Retry-After is 1 s; the agent re-registers 0.2 s after a failover.
+    """
+    python = ROOT / ".venv" / "bin" / "python"
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "lab"))
+    log = open(state_dir / "asrlab.log", "wb")  # pylint: disable=consider-using-with  # kept open for the process
+    process = subprocess.Popen(  # pylint: disable=consider-using-with  # lives for the test session
+        [str(python if python.exists() else sys.executable), "-m", "asrlab", "--state-dir", str(state_dir),
+         "--scenario", str(scenario), "--ttl", str(ttl), "--time-scale", str(time_scale)]
+        + ["--duration=" + d for d in durations],
+        stdout=log, stderr=subprocess.STDOUT, env=env,
+    )
+    deadline = time.monotonic() + 30
+    while not (state_dir / "lab.json").exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("the lab did not start:\n" + (state_dir / "asrlab.log").read_text())
+        time.sleep(0.05)
+    return Lab(process, state_dir)
