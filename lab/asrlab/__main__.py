@@ -9,6 +9,7 @@ the CA and bundle, ``lab.json`` (address, pid, credentials; mode 0600) and
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import os
@@ -24,7 +25,8 @@ from werkzeug.serving import make_server
 
 from .app import LabConfig, create_app
 from .certs import make_certificates
-from .scenario import SCENARIOS, ScenarioError
+from .scenario import SCENARIOS, ScenarioError, load
+from .vcenter import VSphere, inventory_for, start_simulator, stop_simulator
 
 
 def _private_write(path, text):
@@ -32,8 +34,9 @@ def _private_write(path, text):
     path.chmod(0o600)
 
 
-def description(config, url, bundle):
+def description(config, url, bundle, vcenter=None, esxi=None):
     """lab.json: where the lab is and how to log in to it."""
+    login = ("host", "port", "user", "password")
     return dict(
         arm_endpoint=url,
         authority_host=url,
@@ -48,12 +51,14 @@ def description(config, url, bundle):
         time_scale=config.time_scale,
         control_url=url + "lab",
         pid=os.getpid(),
+        vcenter={k: vcenter[k] for k in login} if vcenter else None,
+        esxi={k: esxi[k] for k in login} if esxi else None,
     )
 
 
 def environment(lab):
     """env.sh: the variables that aim the collection's modules (and azure-identity) at the lab."""
-    return {
+    env = {
         "AZURE_SUBSCRIPTION_ID": lab["subscription_id"],
         "AZURE_TENANT": lab["tenant_id"],
         "AZURE_TENANT_ID": lab["tenant_id"],
@@ -66,6 +71,15 @@ def environment(lab):
         "ASR_VAULT_NAME": lab["vault_name"],
         "REQUESTS_CA_BUNDLE": lab["ca_bundle"],
     }
+    if lab.get("vcenter"):
+        vcenter = lab["vcenter"]
+        env.update(VMWARE_HOST=vcenter["host"], VMWARE_PORT=str(vcenter["port"]), VMWARE_USER=vcenter["user"],
+                   VMWARE_PASSWORD=vcenter["password"], VMWARE_VALIDATE_CERTS="true", VMWARE_CA_PATH=lab["ca_bundle"])
+    if lab.get("esxi"):
+        esxi = lab["esxi"]
+        env.update(LAB_ESXI_HOST=esxi["host"], LAB_ESXI_PORT=str(esxi["port"]), LAB_ESXI_USER=esxi["user"],
+                   LAB_ESXI_PASSWORD=esxi["password"])
+    return env
 
 
 def main(argv=None):
@@ -77,6 +91,7 @@ def main(argv=None):
                         help="a scenario name (%s) or the path of a scenario file" % ", ".join(SCENARIOS))
     parser.add_argument("--time-scale", type=float, default=float(os.environ.get("LAB_TIME_SCALE", "1.0")),
                         help="lab duration of one Azure second (1.0: real time; 0.02: a 100 s failover takes 2 s)")
+    parser.add_argument("--no-vcenter", action="store_true", help="run the Azure side only (no vCenter or ESXi simulator)")
     parser.add_argument("--duration", action="append", default=[], metavar="ACTION=SECONDS",
                         help="override an action's Azure duration (e.g. unplannedFailover=100, agentRegistration=900)")
     args = parser.parse_args(argv)
@@ -89,9 +104,18 @@ def main(argv=None):
         parser.error("--duration takes ACTION=SECONDS")
     config = LabConfig(client_secret=secrets.token_urlsafe(24), scenario=args.scenario, time_scale=args.time_scale, durations=durations)
     try:
-        app = create_app(config)
+        scenario = load(config.scenario)
     except ScenarioError as exc:
         parser.error(str(exc))
+    simulators, vsphere = [], None
+    if not args.no_vcenter:
+        # The simulators outlive the lab by a little at most: they stop by themselves too.
+        vcenter = start_simulator(state_dir / "vcenter", paths, inventory_for(scenario), kind="vcenter", ttl=int(args.ttl) + 30)
+        simulators.append(vcenter)
+        simulators.append(start_simulator(state_dir / "esxi", paths, inventory_for(scenario, kind="esx"), kind="esx", ttl=int(args.ttl) + 30))
+        # A session per change: ASR's actions are rare, and a lab that runs for hours outlives sessions.
+        vsphere = functools.partial(VSphere.from_info, vcenter, paths["bundle"])
+    app = create_app(config, scenario=scenario, vsphere=vsphere)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(paths["cert"], paths["key"])
@@ -99,7 +123,7 @@ def main(argv=None):
     server = make_server("127.0.0.1", args.port, app, threaded=True, ssl_context=context)
     url = "https://127.0.0.1:%d/" % server.server_port
 
-    lab = description(config, url, paths["bundle"])
+    lab = description(config, url, paths["bundle"], *(simulators or [None, None]))
     _private_write(state_dir / "env.sh", "".join("export %s=%s\n" % (k, shlex.quote(v)) for k, v in environment(lab).items()))
     # lab.json last: its presence says the lab is ready.
     _private_write(state_dir / "lab.json", json.dumps(lab, indent=2))
@@ -113,9 +137,13 @@ def main(argv=None):
     timer.daemon = True
     timer.start()
     print(json.dumps(dict(ready=True, url=url, pid=os.getpid(), state_dir=str(state_dir))), flush=True)
-    server.serve_forever()
-    timer.cancel()
-    (state_dir / "lab.json").unlink(missing_ok=True)
+    try:
+        server.serve_forever()
+    finally:
+        timer.cancel()
+        (state_dir / "lab.json").unlink(missing_ok=True)
+        for simulator in simulators:
+            stop_simulator(simulator)
     return 0
 
 

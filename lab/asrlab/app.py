@@ -6,7 +6,7 @@ import dataclasses
 
 from flask import Flask, jsonify
 
-from . import arm, identity, resources  # pylint: disable=unused-import  # importing resources registers its ARM routes
+from . import arm, azure, identity, resources  # pylint: disable=unused-import  # importing azure and resources registers their routes
 from .clock import Clock
 from .jobs import JobBook
 from .scenario import load
@@ -38,11 +38,11 @@ class LabConfig:  # pylint: disable=too-many-instance-attributes
         return "%s/providers/Microsoft.RecoveryServices/vaults/%s" % (self.resource_group_id, self.vault_name)
 
 
-def create_app(config, vsphere=None):
+def create_app(config, scenario=None, vsphere=None):
     """The lab's WSGI application for ``config``; ``vsphere`` couples it to a vCenter simulator."""
     app = Flask("asrlab")
     jobs = JobBook(Clock(config.time_scale))
-    scenario = load(config.scenario)
+    scenario = scenario or load(config.scenario)
     scenario.durations.update(config.durations)
     vault = Vault(config, scenario, jobs, vsphere=vsphere)
     app.config.update(LAB=config, VAULT=vault, JOBS=jobs, TOKENS=identity.TokenStore(), REQUESTS=[])

@@ -304,8 +304,11 @@ def _reprotected(vault, item, details, ended, running_in_before):
     item.history_start = item.points_after = ended
     if running_in_before == "azure":  # Azure -> on-premises: the on-premises VM stays off while it receives the replica
         item.reprotect = dict(details)
-        if item.machine.kind == "physical" or (vault.vsphere is not None and not vault.vsphere.exists(item.machine.name)):
+        if item.machine.kind == "physical" or (vault.vsphere is not None and not vault.onprem_exists(item)):
+            # No VM to fail back into (a physical server, or the VM is gone): failback makes a new one
+            # on the master target's host and datastore (alternate location).
             item.reprotect["created_vm"] = True
+            vault.create_onprem_vm(item)
         vault.onprem_power(item, False)
     else:  # back to Azure: the Azure VM of the last failover is gone
         item.reprotect = {}

@@ -10,6 +10,7 @@ import datetime
 import logging
 
 from .arm import ArmError
+from .clock import iso
 from .cycle import GENERATION_START, PHASES
 from .fabrics import classic_fabric, modernized_fabric, stable_id
 from .items import ReplicatedItem
@@ -32,6 +33,7 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
     """The vault and the Azure resources around it."""
 
     def __init__(self, config, scenario, jobs, vsphere=None):
+        """``vsphere``: None, or a callable that returns a connected VSphere client (vcenter.py)."""
         self.config = config
         self.scenario = scenario
         self.jobs = jobs
@@ -59,6 +61,7 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
         self.policies = self._policies()
         self.azure_vms = {}
         self.job_faults = []  # control API: jobs that fail at a task or never end
+        self.deployments = {}  # (resource group, name) -> template deployment
         recovery_group = "/subscriptions/%s/resourceGroups/%s" % (config.subscription_id, scenario.recovery["resource_group"])
         self.recovery_group_id = recovery_group
         self.network_id = "%s/providers/Microsoft.Network/virtualNetworks/%s" % (recovery_group, scenario.recovery["network"])
@@ -202,7 +205,8 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
     def start_azure_vm(self, item):
         vm_id = self.azure_vm_id(item)
         self.azure_vms[vm_id.lower()] = dict(id=vm_id, name=item.settings["vm_name"], size=item.settings["size"], power="running",
-                                             item=item.name, os_type=item.machine.os_type, location=self.location)
+                                             item=item.name, os_type=item.machine.os_type, location=self.location,
+                                             created=iso(self.clock.now()))
         item.azure_vm_id = vm_id
 
     def set_azure_vm_power(self, item, power):
@@ -214,16 +218,47 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
         self.azure_vms.pop((item.azure_vm_id or "").lower(), None)
 
     # ---- the on-premises VM (vCenter simulator, when the lab runs one) --------------------------
-    def onprem_power(self, item, on):
-        if self.vsphere is None or item.machine.kind != "vmware" and not item.reprotect.get("created_vm"):
-            return
+    def vcenter(self, work, what):
+        """Run ``work(client)`` on a fresh vCenter session; the lab goes on (and logs) when it fails."""
+        if self.vsphere is None:
+            return None
+        client = None
         try:
-            if on:
-                self.vsphere.power_on(item.machine.name)
-            else:
-                self.vsphere.power_off(item.machine.name)
+            client = self.vsphere()
+            return work(client)
         except Exception as exc:  # pylint: disable=broad-except  # the lab goes on; the log says why
-            LOG.warning("vCenter power %s of %s failed: %s", "on" if on else "off", item.machine.name, exc)
+            LOG.warning("vCenter: %s failed: %s", what, exc)
+            return None
+        finally:
+            if client is not None:
+                client.close()
+
+    def onprem_power(self, item, on):
+        """Power the machine's on-premises VM on or off (a physical server has one only once failback created it)."""
+        if item.machine.kind != "vmware" and not item.reprotect.get("created_vm"):
+            return
+        name = item.machine.name
+        self.vcenter(lambda client: client.power_on(name) if on else client.power_off(name), "power %s of %s" % ("on" if on else "off", name))
+
+    def create_onprem_vm(self, item):
+        """Failback to an alternate location: a new VM on the master target's (or appliance's) host and the chosen datastore."""
+        details = item.reprotect
+        writer = self.fabric_agent_name
+        if details.get("masterTargetId"):
+            writer = next((m["name"] for m in self.custom.get("masterTargetServers") or []
+                           if m["id"].lower() == str(details["masterTargetId"]).lower()), writer)
+        machine = item.machine
+        guest = "rhel8_64Guest" if machine.os_type == "Linux" else "windows2019srv_64Guest"
+
+        def create(client):
+            host = client.vm(writer).runtime.host.name
+            return client.create_vm(machine.name, host, details.get("datastoreName"), guest, disks=machine.disks,
+                                    memory_mb=machine.memory_mb, cpus=machine.cores)
+
+        self.vcenter(create, "create %s next to %s" % (machine.name, writer))
+
+    def onprem_exists(self, item):
+        return bool(self.vcenter(lambda client: client.exists(item.machine.name), "look up " + item.machine.name))
 
     # ---- actions ---------------------------------------------------------------------------
     def act(self, item, action, body):
@@ -236,6 +271,17 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
                            possible_causes="Another operation is running on the replicated item.",
                            recommended_action="Wait for job %s to end, then retry." % running.id)
         return action_job(self, item, action, body or {})
+
+    def register_process_server(self, name):
+        """A process server deployed in Azure has registered with the configuration server (classic)."""
+        if not self.classic or any(p.get("friendlyName") == name for p in self.custom["processServers"]):
+            return
+        template = dict(self.custom["processServers"][0])
+        template.update(friendlyName=name, id=stable_id(self.vault_id, name, "ps").upper(), ipAddress="10.10.0.%d" % (4 + len(self.custom["processServers"])),
+                        machineCount="0", replicationPairCount="0", lastHeartbeat=iso(self.clock.now()), healthErrors=[], health="Normal")
+        self.custom["processServers"].append(template)
+        self.custom["processServerCount"] = str(len(self.custom["processServers"]))
+        LOG.info("process server %s registered with %s", name, self.fabric_friendly_name)
 
     def take_job_fault(self, action, item):
         """The first pending job fault that matches this action and item, used up by one; or None."""

@@ -114,6 +114,15 @@ def inventory_for(scenario, kind="vcenter"):
         raise ValueError("kind must be vcenter or esx, not %r" % (kind,))
     inventory = _infrastructure()
     vms = _protected_vms()
+    if not isinstance(scenario, str):  # a loaded Scenario (a fleet, say): its VMware machines, placed in turn
+        known = {vm["name"] for vm in vms}
+        machines = [m for m in scenario.machines if m.kind == "vmware"]
+        vms = [vm for vm in vms if vm["name"] in {m.name for m in machines}]
+        for index, machine in enumerate(m for m in machines if m.name not in known):
+            guest = RHEL_8 if machine.os_type == "Linux" else (WINDOWS_2019 if "2019" in machine.os_version else WINDOWS_2016)
+            vms.append(_vm(machine.name, guest, HOSTS[index % 2], ("ds-vmfs-01", "ds-vmfs-02")[index % 2], cpus=machine.cores,
+                           memory_mb=machine.memory_mb, disks=machine.disks, ip_address=machine.ip))
+        scenario = scenario.generation
     if scenario == "classic":
         vms += [
             _vm("cs-lab-01", WINDOWS_2016, HOSTS[0], "ds-vmfs-01", cpus=8, memory_mb=16384, disks=3, disk_gb=200,
