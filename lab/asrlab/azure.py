@@ -113,7 +113,7 @@ def vm_sizes(subscription, location):
 # ---- networks --------------------------------------------------------------------------------------
 def _network(lab):
     recovery = lab.scenario.recovery
-    subnets = [recovery["subnet"]] + [s for s in recovery.get("other_subnets", [])]
+    subnets = [recovery["subnet"]] + list(recovery.get("other_subnets", []))
     network_id = lab.network_id
     return dict(id=network_id, name=recovery["network"], type="Microsoft.Network/virtualNetworks", location=lab.location,
                 properties=dict(provisioningState="Succeeded", addressSpace=dict(addressPrefixes=["10.10.0.0/16"]),
