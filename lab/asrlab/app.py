@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from flask import Flask, jsonify
+from flask import Flask
 
-from . import arm, azure, identity, resources  # pylint: disable=unused-import  # importing azure and resources registers their routes
+from . import arm, azure, control, identity, resources  # pylint: disable=unused-import  # importing azure and resources registers their routes
 from .clock import Clock
 from .jobs import JobBook
 from .scenario import load
@@ -45,13 +45,8 @@ def create_app(config, scenario=None, vsphere=None):
     scenario = scenario or load(config.scenario)
     scenario.durations.update(config.durations)
     vault = Vault(config, scenario, jobs, vsphere=vsphere)
-    app.config.update(LAB=config, VAULT=vault, JOBS=jobs, TOKENS=identity.TokenStore(), REQUESTS=[])
+    app.config.update(LAB=config, VAULT=vault, JOBS=jobs, TOKENS=identity.TokenStore(), REQUESTS=[], HTTP_FAULTS=[])
     app.register_blueprint(identity.blueprint)
-
-    @app.route("/requests")
-    def requests_made():
-        """The ARM requests served so far (method, path, status, seconds): for counting, not for clients."""
-        return jsonify(app.config["REQUESTS"])
-
+    app.register_blueprint(control.blueprint)
     app.register_blueprint(arm.blueprint)
     return app

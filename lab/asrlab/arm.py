@@ -8,10 +8,13 @@ resource modules add to with :func:`route`.
 from __future__ import annotations
 
 import re
+import socket
 import time
 import uuid
 
 from flask import Blueprint, current_app, jsonify, request
+
+from . import control
 
 blueprint = Blueprint("arm", __name__)
 
@@ -121,7 +124,12 @@ def dispatch(path):
     headers = {"x-ms-request-id": str(uuid.uuid4()),
                "x-ms-correlation-request-id": request.headers.get("x-ms-correlation-request-id") or str(uuid.uuid4())}
     jobs = current_app.config["JOBS"]
+    fault = control.take_http_fault(request.method, "/" + path)
+    if fault and fault["kind"] == "drop":
+        _drop_connection()
     try:
+        if fault and fault["kind"] in ("429", "500", "503"):
+            raise _fault_error(fault)
         _check_token()
         if not request.args.get("api-version"):
             _check_api_version(())
@@ -133,8 +141,30 @@ def dispatch(path):
     for name, value in headers.items():
         response.headers.setdefault(name, value)
     current_app.config["REQUESTS"].append(dict(time=time.time(), method=request.method, path="/" + path, status=response.status_code,
-                                               seconds=round(time.time() - started, 4)))
+                                               seconds=round(time.time() - started, 4), fault=fault["kind"] if fault else None))
+    if fault and fault["kind"] == "drop_after":
+        _drop_connection()
     return response
+
+
+def _fault_error(fault):
+    if fault["kind"] == "429":
+        return ArmError(429, "TooManyRequests", "The request is being throttled (lab fault).", {"Retry-After": str(fault["retry_after"])})
+    if fault["kind"] == "503":
+        return ArmError(503, "ServiceUnavailable", "The service is unavailable (lab fault).", {"Retry-After": str(fault["retry_after"])})
+    return ArmError(500, "InternalServerError", "An internal server error occurred (lab fault).")
+
+
+def _drop_connection():
+    """Close the client's connection without an answer, as a dropped network would."""
+    raw = request.environ.get("werkzeug.socket")
+    if raw is not None:
+        try:
+            raw.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        raw.close()
+    raise ConnectionAbortedError("lab fault: connection dropped")
 
 
 def _route(path):

@@ -8,6 +8,7 @@ duration in Azure seconds (``durations:``), and the clock's scale shrinks it.
 from __future__ import annotations
 
 import datetime
+import re
 
 from .arm import ArmError
 from .cycle import INPUTS, OPERATION_OF_ACTION, TRANSITIONS
@@ -22,6 +23,7 @@ DURATIONS = {
     ("modernized", "plannedFailover"): 1200, ("modernized", "failoverCancel"): 120,
     ("classic", "applyRecoveryPoint"): 60, ("modernized", "applyRecoveryPoint"): 60,
     ("classic", "repairReplication"): 60, ("modernized", "repairReplication"): 60,
+    ("classic", "updateVmProperties"): 5, ("modernized", "updateVmProperties"): 5,
     ("classic", "agentRegistration"): 900, ("modernized", "agentRegistration"): 900,
 }
 # action -> (scenarioName, friendlyName, job details type, tasks as (name, friendly name, share of the duration))
@@ -55,6 +57,8 @@ JOB_SHAPES = {
     "applyRecoveryPoint": ("ChangePit", "Change recovery point", "AsrJobDetails", [
         ("VmChangePitPrerequisitesCheck", "Prerequisites check", 0.1),
         ("VmChangePit", "Change the recovery point", 0.9)]),
+    "updateVmProperties": ("UpdateVmProperties", "Update the virtual machine", "AsrJobDetails", [
+        ("UpdateVmPropertiesTask", "Update the virtual machine properties", 1.0)]),
     "repairReplication": ("RepairReplication", "Resynchronize", "AsrJobDetails", [
         ("RepairReplicationPrerequisitesCheck", "Prerequisites check", 0.1),
         ("RepairReplication", "Resynchronize the replication", 0.9)]),
@@ -316,3 +320,84 @@ def _reprotected(vault, item, details, ended, running_in_before):
             vault.delete_azure_vm(item)
             item.azure_vm_id = None
         item.failover_point = None
+
+
+# ---- PATCH of an item: the recovery VM's compute and network properties ----------------------------------
+def update_job(vault, item, body):
+    """Validate a PATCH as ASR does and start its UpdateVmProperties job; the values apply when it succeeds.
+
+    Like ASR, the PATCH replaces what it carries: a vmNics entry replaces that NIC's settings whole
+    (a static IP left out becomes dynamic), a top-level key left out keeps its value.
+    """
+    properties = _properties(body)
+    if item.state.running_in != "onprem" or item.provider not in ("InMageAzureV2", "InMageRcm"):
+        raise refuse("The compute and network properties of '%s' can be changed only while it replicates to Azure (it is %s, %s)."
+                     % (item.machine.name, item.provider, item.state.protection_state), code="OperationNotAllowed")
+    details = properties.get("providerSpecificDetails") or {}
+    if details and details.get("instanceType") != item.provider:
+        raise refuse("providerSpecificDetails.instanceType must be %s (it is %r)." % (item.provider, details.get("instanceType")),
+                     code="InvalidProviderSpecificInput")
+    changes, problem = _settings_from_patch(vault, item, properties, details)
+    fault = JobFault(fail_at=0, error=problem) if problem else JobFault()
+    fault = vault.take_job_fault("updateVmProperties", item) or fault
+    scenario_name, friendly, details_type, shape = JOB_SHAPES["updateVmProperties"]
+    total = _duration(vault, "updateVmProperties")
+    job = Job(vault_id=vault.vault_id, scenario_name=scenario_name, friendly_name=friendly, target_id=item.id, target_name=item.machine.name,
+              details_type=details_type, tasks=[TaskPlan(n, t, max(share * total, 0.5)) for n, t, share in shape], created=vault.clock.now(),
+              scale=vault.clock.scale, fault=fault, details=dict(affectedObjectDetails={"primaryVmName": item.machine.name}))
+    job.on_success = lambda finished: item.settings.update(changes)
+    return vault.jobs.start(job)
+
+
+def _settings_from_patch(vault, item, properties, details):
+    """(the settings the PATCH sets, None) or (partial settings, the ASR error the job fails with)."""
+    rcm = item.provider == "InMageRcm"
+    changes = {}
+    pairs = (("vm_name", details.get("targetVmName") if rcm else properties.get("recoveryAzureVMName")),
+             ("size", details.get("targetVmSize") if rcm else properties.get("recoveryAzureVMSize")),
+             ("network_id", details.get("targetNetworkId") if rcm else properties.get("selectedRecoveryAzureNetworkId")),
+             ("resource_group_id", details.get("targetResourceGroupId") if rcm else details.get("recoveryAzureV2ResourceGroupId")),
+             ("availability_set_id", details.get("targetAvailabilitySetId") if rcm else properties.get("recoveryAvailabilitySetId")),
+             ("license_type", details.get("licenseType") if rcm else properties.get("licenseType")))
+    for key, value in pairs:
+        if value is not None:
+            changes[key] = value or None
+    nics = details.get("vmNics") if rcm else properties.get("vmNics")
+    if nics:
+        nic = nics[0]
+        if rcm:
+            changes["subnet"], changes["static_ip"] = nic.get("targetSubnetName"), nic.get("targetStaticIPAddress") or None
+        else:
+            config = (nic.get("ipConfigs") or [{}])[0]
+            changes["subnet"], changes["static_ip"] = config.get("recoverySubnetName"), config.get("recoveryStaticIPAddress") or None
+    merged = dict(item.settings, **changes)
+    return changes, _settings_problem(vault, item, merged)
+
+
+def _settings_problem(vault, item, settings):
+    from .vault import VM_SIZES  # pylint: disable=import-outside-toplevel  # vault imports this module
+
+    def error(code, message, action):
+        return dict(code=code, message=message, possibleCauses="The value is not one Azure accepts here.", recommendedAction=action)
+
+    name = settings.get("vm_name") or ""
+    limit = 15 if item.machine.os_type == "Windows" else 64
+    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9-_.]*$", name) or len(name) > limit:
+        return error("28040", "The Azure VM name '%s' is not valid (1-%d letters, digits, - _ . for a %s VM)." % (name, limit, item.machine.os_type),
+                     "Choose a valid name.")
+    if settings.get("size") not in VM_SIZES:
+        return error("28038", "The VM size '%s' is not offered in %s." % (settings.get("size"), vault.location),
+                     "Choose one of: %s." % ", ".join(sorted(VM_SIZES)))
+    if (settings.get("network_id") or "").lower() != vault.network_id.lower():
+        return error("28043", "The virtual network '%s' does not exist in %s." % (settings.get("network_id"), vault.location),
+                     "Choose an existing virtual network of the target region.")
+    subnets = [vault.scenario.recovery["subnet"]] + list(vault.scenario.recovery.get("other_subnets", []))
+    if settings.get("subnet") not in subnets:
+        return error("28044", "The subnet '%s' does not exist in the virtual network." % settings.get("subnet"), "Choose one of: %s." % ", ".join(subnets))
+    static_ip = settings.get("static_ip")
+    if static_ip:
+        index = subnets.index(settings["subnet"])
+        if not re.match(r"^10\.10\.%d\.(\d{1,3})$" % index, static_ip) or not 4 <= int(static_ip.rsplit(".", 1)[1]) <= 254:
+            return error("28045", "The static IP address %s is not in subnet %s (10.10.%d.0/24, first usable .4)."
+                         % (static_ip, settings["subnet"], index), "Choose a free address inside the subnet.")
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, request
 
 from .arm import SUBSCRIPTION, VAULT, ArmError, arm_response, route
+from .plans import update_job
 
 FABRIC = VAULT + r"/replicationFabrics/(?P<fabric>[^/]+)"
 CONTAINER = FABRIC + r"/replicationProtectionContainers/(?P<container>[^/]+)"
@@ -169,6 +170,16 @@ def item_action(subscription, group, vault, fabric, container, item, action):
     found = lab.item(fabric, container, item)
     canonical = next(a for a in ACTIONS if a.lower() == action.lower())
     job = lab.act(found, canonical, request.get_json(silent=True) or {})
+    return _accepted(lab, job, found.id)
+
+
+@route(ITEM, methods=("PATCH",))
+def update_item(subscription, group, vault, fabric, container, item):
+    """The recovery VM's compute and network properties: 202 and an UpdateVmProperties job."""
+    lab = _vault(subscription, group, vault)
+    found = lab.item(fabric, container, item)
+    lab.check_idle(found)
+    job = update_job(lab, found, request.get_json(silent=True) or {})
     return _accepted(lab, job, found.id)
 
 

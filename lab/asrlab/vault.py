@@ -263,6 +263,11 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
     # ---- actions ---------------------------------------------------------------------------
     def act(self, item, action, body):
         """Validate an item action as ASR does, then start its job; return the job."""
+        self.check_idle(item)
+        return action_job(self, item, action, body or {})
+
+    def check_idle(self, item):
+        """ASR starts no second operation on an item while one runs."""
         running = self.jobs.running_on(item.id)
         if running is not None:
             raise ArmError(409, "OperationInProgress",
@@ -270,7 +275,6 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
                            % (running.id, running.scenario_name, item.machine.name),
                            possible_causes="Another operation is running on the replicated item.",
                            recommended_action="Wait for job %s to end, then retry." % running.id)
-        return action_job(self, item, action, body or {})
 
     def register_process_server(self, name):
         """A process server deployed in Azure has registered with the configuration server (classic)."""
@@ -282,6 +286,45 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
         self.custom["processServers"].append(template)
         self.custom["processServerCount"] = str(len(self.custom["processServers"]))
         LOG.info("process server %s registered with %s", name, self.fabric_friendly_name)
+
+    def put_in_stage(self, item, phase):
+        """Set an item straight into a phase, with what the cycle would have left on both sides (control API)."""
+        now = self.clock.now()
+        running_in = PHASES[phase].running_in
+        replicating = phase.endswith("_protected") or phase.endswith("_reprotected")
+        item.frozen_at = None if replicating else now - datetime.timedelta(minutes=10)
+        item.last_failover = None if phase.endswith("_protected") else now - datetime.timedelta(minutes=10)
+        item.agent_ready_at = None
+        item.points_after = now - datetime.timedelta(hours=2) if phase.endswith("reprotected") else None
+        points = item.recovery_points(now)
+        item.failover_point = None if replicating else (points[0] if points else None)
+        item.reprotect = {}
+        if phase.endswith("reprotected") or "failed_back" in phase or "failback" in phase:
+            item.reprotect = self.default_reprotect(item)
+        if phase.endswith("_protected"):
+            self.delete_azure_vm(item)
+            item.azure_vm_id = None
+        else:
+            if item.azure_vm_id is None:
+                self.start_azure_vm(item)
+            self.set_azure_vm_power(item, "running" if running_in == "azure" else "deallocated")
+            if phase.endswith("failback_committed"):
+                self.delete_azure_vm(item)
+                item.azure_vm_id = None
+        self.onprem_power(item, running_in == "onprem")
+        self.apply_phase(item, phase)
+
+    def default_reprotect(self, item):
+        """The reprotect inputs a stage set by the control API stands for: the first fitting master target or agent."""
+        if self.classic:
+            masters = [m for m in self.custom["masterTargetServers"] if item.machine.os_type != "Linux" or m["osType"] == "Linux"]
+            master = masters[-1] if item.machine.os_type == "Linux" else masters[0]
+            return dict(instanceType="InMage", masterTargetId=master["id"], processServerId=self.process_server_id,
+                        retentionDrive=master["retentionVolumes"][0]["volumeName"], datastoreName=master["dataStores"][0]["symbolicName"],
+                        profileId=self.policy_for("InMage")["id"])
+        agent = self.custom["reprotectAgents"][0]
+        return dict(instanceType="InMageRcm", reprotectAgentId=agent["id"], datastoreName=agent["accessibleDatastores"][0],
+                    logStorageAccountId="%s/providers/Microsoft.Storage/storageAccounts/labcache" % self.resource_group_id)
 
     def take_job_fault(self, action, item):
         """The first pending job fault that matches this action and item, used up by one; or None."""

@@ -114,8 +114,8 @@ def test_unknown_fabric_is_404(lab):
 
 
 def test_requests_are_counted(lab):
-    before = len(requests.get(lab.arm_endpoint + "requests", verify=lab.ca_bundle, timeout=10).json())
+    before = len(requests.get(lab.control_url + "/requests", verify=lab.ca_bundle, timeout=10).json())
     list(client(lab).replication_fabrics.list(lab.resource_group, lab.vault_name))
-    made = requests.get(lab.arm_endpoint + "requests", verify=lab.ca_bundle, timeout=10).json()
+    made = requests.get(lab.control_url + "/requests", verify=lab.ca_bundle, timeout=10).json()
     assert len(made) == before + 1
     assert made[-1]["method"] == "GET" and made[-1]["path"].endswith("/replicationFabrics") and made[-1]["status"] == 200

@@ -1,0 +1,126 @@
+"""The lab's control API (``control_url``, loopback, no token): what tests and rehearsals steer.
+
+GET  /lab/requests  every ARM request answered: time, method, path, status, seconds
+GET  /lab/state     each item's phase, provider, state and where it runs; the Azure VMs; pending faults
+POST /lab/faults    faults for the next N matching requests or jobs (see FAULT_KINDS)
+POST /lab/stage     put an item straight into a stage of the cycle: {"item": "vm-win-01", "stage": "committed"}
+POST /lab/reset     back to the scenario's start (items, jobs, Azure VMs, faults; on-premises VMs powered on)
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from flask import Blueprint, current_app, jsonify, request
+
+from .cycle import PHASES
+
+blueprint = Blueprint("control", __name__, url_prefix="/lab")
+HTTP_FAULTS = ("429", "500", "503", "drop", "drop_after")
+STAGES = ("protected", "failed_over", "committed", "reprotected", "failed_back", "failback_committed")
+
+
+def _bad(message):
+    response = jsonify(error=message)
+    response.status_code = 400
+    return response
+
+
+@blueprint.route("/requests")
+def requests_made():
+    return jsonify(current_app.config["REQUESTS"])
+
+
+@blueprint.route("/state")
+def state():
+    vault = current_app.config["VAULT"]
+    jobs = current_app.config["JOBS"]
+    with jobs.lock:
+        jobs.advance()
+        now = vault.clock.now()
+        items = {}
+        for item in vault.items.values():
+            phase = item.state
+            running = jobs.running_on(item.id)
+            items[item.machine.name] = dict(name=item.name, phase=item.phase, provider=phase.provider,
+                                            protection_state=phase.protection_state, active_location=phase.active_location,
+                                            running_in=phase.running_in, azure_vm_id=item.azure_vm_id, job=running.id if running else None,
+                                            agent_registered=item.agent_registered(now))
+        return jsonify(scenario=vault.scenario.name, generation=vault.scenario.generation, time_scale=vault.clock.scale, items=items,
+                       azure_vms=[dict(name=v["name"], power=v["power"], size=v["size"]) for v in vault.azure_vms.values()],
+                       http_faults=current_app.config["HTTP_FAULTS"], job_faults=vault.job_faults, jobs=len(jobs.jobs))
+
+
+@blueprint.route("/faults", methods=["POST"])
+def add_fault():
+    """{"kind": "429"|"500"|"503"|"drop"|"drop_after", "method": "POST", "path": "regex", "count": 1, "retry_after": 2}
+    or {"kind": "job", "action": "unplannedFailover", "item": "vm-win-01", "fail_at_task": 3, "error": {...}, "count": 1}
+    or {"kind": "job", "never_ends": true, ...}. "drop" closes the connection before the request is handled,
+    "drop_after" after (the write took effect, the answer is lost)."""
+    fault = request.get_json(silent=True) or {}
+    kind = str(fault.get("kind", ""))
+    count = int(fault.get("count", 1))
+    if count < 1:
+        return _bad("count must be at least 1")
+    if kind == "job":
+        if fault.get("fail_at_task") is None and not fault.get("never_ends"):
+            return _bad("a job fault needs fail_at_task or never_ends")
+        entry = dict(action=fault.get("action", "*"), item=fault.get("item"), fail_at_task=fault.get("fail_at_task"),
+                     never_ends=bool(fault.get("never_ends")), error=fault.get("error"), count=count)
+        current_app.config["VAULT"].job_faults.append(entry)
+        return jsonify(entry), 201
+    if kind not in HTTP_FAULTS:
+        return _bad("kind must be one of %s, or job" % ", ".join(HTTP_FAULTS))
+    try:
+        re.compile(fault.get("path", ".*"))
+    except re.error as exc:
+        return _bad("path is not a regular expression: %s" % exc)
+    entry = dict(kind=kind, method=str(fault.get("method", "*")).upper(), path=fault.get("path", ".*"), count=count,
+                 retry_after=int(fault.get("retry_after", 1)))
+    current_app.config["HTTP_FAULTS"].append(entry)
+    return jsonify(entry), 201
+
+
+def take_http_fault(method, path):
+    """The first pending HTTP fault matching a request, used up by one; or None."""
+    faults = current_app.config["HTTP_FAULTS"]
+    for fault in faults:
+        if fault["method"] in ("*", method) and re.search(fault["path"], path, re.IGNORECASE):
+            fault["count"] -= 1
+            if fault["count"] <= 0:
+                faults.remove(fault)
+            return fault
+    return None
+
+
+@blueprint.route("/stage", methods=["POST"])
+def stage():
+    body = request.get_json(silent=True) or {}
+    vault = current_app.config["VAULT"]
+    jobs = current_app.config["JOBS"]
+    wanted = str(body.get("stage", ""))
+    if wanted not in STAGES:
+        return _bad("stage must be one of %s" % ", ".join(STAGES))
+    with jobs.lock:
+        item = next((i for i in vault.items.values() if body.get("item") in (i.machine.name, i.name)), None)
+        if item is None:
+            return _bad("no item %r (items: %s)" % (body.get("item"), ", ".join(i.machine.name for i in vault.items.values())))
+        if jobs.running_on(item.id):
+            return _bad("a job is running on %s" % item.machine.name)
+        vault.put_in_stage(item, "%s_%s" % (vault.scenario.generation, wanted))
+        return jsonify(machine=item.machine.name, phase=item.phase, provider=PHASES[item.phase].provider)
+
+
+@blueprint.route("/reset", methods=["POST"])
+def reset():
+    vault = current_app.config["VAULT"]
+    jobs = current_app.config["JOBS"]
+    with jobs.lock:
+        jobs.jobs.clear()
+        fresh = type(vault)(vault.config, vault.scenario, jobs, vsphere=vault.vsphere)
+        current_app.config["VAULT"] = fresh
+        current_app.config["HTTP_FAULTS"].clear()
+        for item in fresh.items.values():
+            fresh.onprem_power(item, True)
+        return jsonify(reset=True, at=datetime.datetime.now(datetime.timezone.utc).isoformat())
