@@ -50,6 +50,8 @@ def start_lab(state_dir, scenario="classic", ttl=1800, time_scale=0.002, duratio
     At the default time scale an 8-minute failover takes 1 s, a 20-minute planned failover 2.4 s,
     and Retry-After is 1 s; the agent re-registers 0.2 s after a failover.
     """
+    state_dir = pathlib.Path(state_dir)
+    state_dir.mkdir(parents=True, exist_ok=True)
     python = ROOT / ".venv" / "bin" / "python"
     env = dict(os.environ, PYTHONPATH=str(ROOT / "lab"))
     log = open(state_dir / "asrlab.log", "wb")  # pylint: disable=consider-using-with  # kept open for the process

@@ -45,7 +45,8 @@ def create_app(config, scenario=None, vsphere=None):
     scenario = scenario or load(config.scenario)
     scenario.durations.update(config.durations)
     vault = Vault(config, scenario, jobs, vsphere=vsphere)
-    app.config.update(LAB=config, VAULT=vault, JOBS=jobs, TOKENS=identity.TokenStore(), REQUESTS=[], HTTP_FAULTS=[])
+    app.config.update(LAB=config, VAULT=vault, JOBS=jobs, TOKENS=identity.TokenStore(), REQUESTS=[], HTTP_FAULTS=[],
+                      TICKS=[azure.register_deployed_process_servers])
     app.register_blueprint(identity.blueprint)
     app.register_blueprint(control.blueprint)
     app.register_blueprint(arm.blueprint)

@@ -135,6 +135,8 @@ def dispatch(path):
             _check_api_version(())
         with jobs.lock:
             jobs.advance()
+            for tick in current_app.config.get("TICKS", ()):
+                tick(current_app.config["VAULT"])
             response = _route(path)
     except ArmError as error:
         response = _error_response(error)

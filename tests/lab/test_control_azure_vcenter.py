@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+"""The lab's control API, its Azure resources around ASR, and the coupling of ASR actions to vCenter.
+
+Real clients only: the ASR SDK, requests with a real token for the other ARM resources, and pyvmomi
+(through the lab's own VSphere client) for the on-premises VMs' power.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import pytest
+import requests
+from asr_client import AUDIENCE, Items, arm_get, credential, state
+from azure.core.exceptions import HttpResponseError, ServiceResponseError
+from labrunner import ROOT, start_lab
+
+sys.path.insert(0, str(ROOT / "lab"))
+from asrlab.vcenter import VSphere  # noqa: E402  pylint: disable=wrong-import-position
+
+FAILOVER = {"properties": {"failoverDirection": "PrimaryToRecovery", "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}}
+COMPUTE = "2024-07-01"
+
+
+@pytest.fixture(scope="module")
+def classic(tmp_path_factory):
+    running = start_lab(tmp_path_factory.mktemp("classic-control"), "classic")
+    yield Items(running)
+    running.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh(classic):
+    """Each test starts from the scenario's start."""
+    control(classic, "reset", verb="POST")
+
+
+@pytest.fixture
+def vcenter(classic):
+    info = classic.lab.vcenter
+    client = VSphere(info["host"], info["port"], info["user"], info["password"], classic.lab.ca_bundle)
+    yield client
+    client.close()
+
+
+def control(items, endpoint, verb="GET", **body):
+    answer = requests.request(verb, items.lab.control_url + "/" + endpoint, json=body or None, verify=items.lab.ca_bundle, timeout=10)
+    assert answer.status_code in (200, 201), answer.text
+    return answer.json()
+
+
+def recovery_vms(items):
+    return arm_get(items.lab, "/subscriptions/%s/resourceGroups/rg-dr-recovery/providers/Microsoft.Compute/virtualMachines"
+                   % items.lab.subscription_id, COMPUTE)["value"]
+
+
+def power(items, vm_name):
+    document = arm_get(items.lab, "/subscriptions/%s/resourceGroups/rg-dr-recovery/providers/Microsoft.Compute/virtualMachines/%s/instanceView"
+                       % (items.lab.subscription_id, vm_name), COMPUTE)
+    return [s["code"] for s in document["statuses"] if s["code"].startswith("PowerState/")][0]
+
+
+def test_failover_and_failback_move_the_machines(classic, vcenter):
+    machine = "vm-win-02"
+    assert vcenter.power_state(machine) == "poweredOn"
+    assert recovery_vms(classic) == []
+    classic.act(machine, "unplanned_failover", {"properties": {"failoverDirection": "PrimaryToRecovery", "sourceSiteOperations": "Required",
+                                                               "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}})
+    assert [vm["name"] for vm in recovery_vms(classic)] == [machine]
+    assert power(classic, machine) == "PowerState/running"
+    control(classic, "stage", verb="POST", item=machine, stage="reprotected")
+    assert vcenter.power_state(machine) == "poweredOff"  # it receives the replica
+    classic.act(machine, "unplanned_failover", {"properties": {"failoverDirection": "PrimaryToRecovery", "providerSpecificDetails": {
+        "instanceType": "InMage", "recoveryPointType": "LatestTime"}}})
+    assert vcenter.power_state(machine) == "poweredOn"
+    assert power(classic, machine) == "PowerState/deallocated"
+    classic.act(machine, "failover_commit")
+    assert recovery_vms(classic) == []  # commit after failback removes the Azure VM
+
+
+def test_physical_server_fails_back_into_a_new_vm(classic, vcenter):
+    machine = "phys-01"
+    assert not vcenter.exists(machine)
+    control(classic, "stage", verb="POST", item=machine, stage="committed")
+    fabric = classic.fabric().properties.custom_details
+    master = next(m for m in fabric.master_target_servers if m.name == "mt-win-01")
+    classic.act(machine, "reprotect", {"properties": {"failoverDirection": "RecoveryToPrimary", "providerSpecificDetails": {
+        "instanceType": "InMage", "masterTargetId": master.id, "processServerId": fabric.process_servers[0].id, "retentionDrive": "E",
+        "runAsAccountId": "2", "datastoreName": "ds-vmfs-02", "profileId": classic.policy("policy-lab-failback").id}}})
+    assert vcenter.exists(machine)
+    assert vcenter.vm(machine).runtime.host.name == vcenter.vm("mt-win-01").runtime.host.name
+    assert vcenter.power_state(machine) == "poweredOff"
+
+
+def test_core_quota_fails_the_failover_with_28031(tmp_path):
+    scenario = tmp_path / "small-quota.yml"
+    text = (ROOT / "lab" / "scenarios" / "classic.yml").read_text().replace("standardDSv3Family: 40", "standardDSv3Family: 3")
+    scenario.write_text(text)
+    running = start_lab(tmp_path / "state", scenario)
+    try:
+        items = Items(running)
+        items.act("vm-win-01", "unplanned_failover", FAILOVER)
+        with pytest.raises(HttpResponseError) as raised:
+            items.act("vm-win-02", "unplanned_failover", FAILOVER)
+        assert raised.value.error.code == "28031"
+        job = next(j for j in items.jobs() if j.properties.target_object_name == "vm-win-02")
+        assert job.properties.state == "Failed"
+        error = job.properties.errors[0].service_error_details
+        assert error.code == "28031" and "core quota" in error.message and error.recommended_action
+        assert [t.state for t in job.properties.tasks] == ["Succeeded", "Skipped", "Skipped", "Failed", "NotStarted"]
+        assert state(items.get("vm-win-02")) == ("InMageAzureV2", "Protected", "Primary")
+        usages = arm_get(running, "/subscriptions/%s/providers/Microsoft.Compute/locations/westeurope/usages" % running.subscription_id, COMPUTE)
+        family = next(u for u in usages["value"] if u["name"]["value"] == "standardDSv3Family")
+        assert (family["currentValue"], family["limit"]) == (2, 3)
+    finally:
+        running.stop()
+
+
+def test_throttling_and_server_errors_on_reads_are_ridden_through(classic):
+    control(classic, "faults", verb="POST", kind="429", method="GET", path="replicationProtectedItems/", count=2, retry_after=1)
+    control(classic, "faults", verb="POST", kind="503", path="replicationFabrics$", count=1, retry_after=1)
+    started = time.monotonic()
+    assert state(classic.get("vm-win-01"))[1] == "Protected"
+    assert classic.fabric().name
+    assert time.monotonic() - started >= 2  # Retry-After honoured
+    faults = [r["fault"] for r in control(classic, "requests") if r["fault"]]
+    assert faults[-3:] == ["429", "429", "503"]
+
+
+def test_dropped_answer_to_a_write_leaves_the_job_running(classic):
+    control(classic, "faults", verb="POST", kind="drop_after", path="/unplannedFailover$")
+    with pytest.raises(ServiceResponseError):
+        classic.act("vm-win-01", "unplanned_failover", FAILOVER)
+    # The write took effect: the item says which job runs, and that job can be followed.
+    running = classic.get("vm-win-01").properties.current_scenario
+    assert running.scenario_name == "UnplannedFailover"
+    job_id = running.job_id.rsplit("/", 1)[1]
+    deadline = time.monotonic() + 20
+    while classic.client.replication_jobs.get(classic.group, classic.vault, job_id).properties.state != "Succeeded":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert state(classic.get("vm-win-01"))[1] == "UnplannedFailoverCommitPendingStatesBegin"
+
+
+def test_job_faults(classic):
+    control(classic, "faults", verb="POST", kind="job", action="failoverCommit", item="vm-win-01", fail_at_task=1,
+            error={"code": "25037", "message": "The virtual machine 'vm-win-01' isn't ready for committing failover."})
+    classic.act("vm-win-01", "unplanned_failover", FAILOVER)
+    with pytest.raises(HttpResponseError) as raised:
+        classic.act("vm-win-01", "failover_commit")
+    assert raised.value.error.code == "25037"
+    assert state(classic.get("vm-win-01"))[1] == "UnplannedFailoverCommitPendingStatesBegin"
+
+    control(classic, "faults", verb="POST", kind="job", action="unplannedFailover", never_ends=True)
+    poller = classic.client.replication_protected_items.begin_unplanned_failover(*classic.address("vm-lin-01"), FAILOVER)
+    time.sleep(2)
+    assert not poller.done()
+    job_id = classic.get("vm-lin-01").properties.current_scenario.job_id.rsplit("/", 1)[1]
+    assert classic.client.replication_jobs.get(classic.group, classic.vault, job_id).properties.state == "InProgress"
+
+
+def test_patch_merges_and_validates(classic):
+    machine = "vm-win-01"
+    details = classic.get(machine).properties.provider_specific_details
+    body = {"properties": {"recoveryAzureVMName": "vmwin01dr", "recoveryAzureVMSize": "Standard_D4s_v3",
+                           "selectedRecoveryAzureNetworkId": details.selected_recovery_azure_network_id,
+                           "vmNics": [{"nicId": details.vm_nics[0].nic_id, "ipConfigs": [{"recoverySubnetName": "default",
+                                                                                           "recoveryStaticIPAddress": "10.10.0.25"}]}],
+                           "providerSpecificDetails": {"instanceType": "InMageAzureV2",
+                                                       "recoveryAzureV2ResourceGroupId": details.recovery_azure_resource_group_id}}}
+    updated = classic.client.replication_protected_items.begin_update(*classic.address(machine), body).result()
+    details = updated.properties.provider_specific_details
+    assert (details.recovery_azure_vm_name, details.recovery_azure_vm_size) == ("vmwin01dr", "Standard_D4s_v3")
+    assert details.vm_nics[0].ip_configs[0].recovery_static_ip_address == "10.10.0.25"
+    # A NIC sent without its static IP replaces the NIC's settings: the address is gone.
+    del body["properties"]["vmNics"][0]["ipConfigs"][0]["recoveryStaticIPAddress"]
+    details = classic.client.replication_protected_items.begin_update(*classic.address(machine), body).result().properties.provider_specific_details
+    assert details.vm_nics[0].ip_configs[0].recovery_ip_address_type == "Dynamic"
+    for change, code in ((dict(recoveryAzureVMSize="Standard_Z1"), "28038"), (dict(recoveryAzureVMName="name-too-long-for-windows"), "28040")):
+        with pytest.raises(HttpResponseError) as raised:
+            classic.client.replication_protected_items.begin_update(*classic.address(machine), {"properties": dict(body["properties"], **change)}).result()
+        assert raised.value.error.code == code
+    job = next(j for j in classic.jobs() if j.properties.scenario_name == "UpdateVmProperties" and j.properties.state == "Failed")
+    assert job.properties.allowed_actions == ["Restart"]
+
+
+def test_stages_and_state(classic):
+    for stage, expected in (("failed_over", ("InMageAzureV2", "UnplannedFailoverCommitPendingStatesBegin", "Recovery")),
+                            ("reprotected", ("InMage", "Protected", "Primary")),
+                            ("failback_committed", ("InMage", "UnplannedFailoverCommitted", "Recovery"))):
+        control(classic, "stage", verb="POST", item="vm-lin-01", stage=stage)
+        assert state(classic.get("vm-lin-01")) == expected
+    snapshot = control(classic, "state")
+    assert snapshot["items"]["vm-lin-01"]["running_in"] == "onprem"
+    assert snapshot["generation"] == "classic"
+    answer = requests.post(classic.lab.control_url + "/stage", json={"item": "vm-lin-01", "stage": "sideways"}, verify=classic.lab.ca_bundle,
+                           timeout=10)
+    assert answer.status_code == 400 and "stage must be one of" in answer.json()["error"]
+
+
+def test_deployed_process_server_registers_after_a_delay(classic):
+    lab = classic.lab
+    token = credential(lab).get_token(AUDIENCE).token
+    url = lab.arm_endpoint + "subscriptions/%s/resourceGroups/rg-dr-recovery/providers/Microsoft.Resources/deployments/ps-azure" % lab.subscription_id
+    answer = requests.put(url, params={"api-version": "2024-03-01"}, headers={"Authorization": "Bearer " + token}, verify=lab.ca_bundle, timeout=10,
+                          json={"properties": {"mode": "Incremental", "template": {"resources": []},
+                                               "parameters": {"processServerName": {"value": "ps-azure-01"}}}})
+    assert answer.status_code == 201 and answer.json()["properties"]["provisioningState"] == "Accepted"
+    names = [p.friendly_name for p in classic.fabric().properties.custom_details.process_servers]
+    assert names == ["cs-lab-01"]
+    deadline = time.monotonic() + 20
+    while "ps-azure-01" not in [p.friendly_name for p in classic.fabric().properties.custom_details.process_servers]:
+        assert time.monotonic() < deadline, "the deployed process server never registered"
+        time.sleep(0.3)
