@@ -163,12 +163,11 @@ def test_job_faults(classic):
 def test_patch_merges_and_validates(classic):
     machine = "vm-win-01"
     details = classic.get(machine).properties.provider_specific_details
+    nic = {"nicId": details.vm_nics[0].nic_id, "ipConfigs": [{"recoverySubnetName": "default", "recoveryStaticIPAddress": "10.10.0.25"}]}
+    provider = {"instanceType": "InMageAzureV2", "recoveryAzureV2ResourceGroupId": details.recovery_azure_resource_group_id}
     body = {"properties": {"recoveryAzureVMName": "vmwin01dr", "recoveryAzureVMSize": "Standard_D4s_v3",
                            "selectedRecoveryAzureNetworkId": details.selected_recovery_azure_network_id,
-                           "vmNics": [{"nicId": details.vm_nics[0].nic_id, "ipConfigs": [{"recoverySubnetName": "default",
-                                                                                           "recoveryStaticIPAddress": "10.10.0.25"}]}],
-                           "providerSpecificDetails": {"instanceType": "InMageAzureV2",
-                                                       "recoveryAzureV2ResourceGroupId": details.recovery_azure_resource_group_id}}}
+                           "vmNics": [nic], "providerSpecificDetails": provider}}
     updated = classic.client.replication_protected_items.begin_update(*classic.address(machine), body).result()
     details = updated.properties.provider_specific_details
     assert (details.recovery_azure_vm_name, details.recovery_azure_vm_size) == ("vmwin01dr", "Standard_D4s_v3")
