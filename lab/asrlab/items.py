@@ -93,6 +93,11 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
         return self.state.provider
 
     @property
+    def target_object_id(self):
+        """What jobs name as their targetObjectId: the VM id (classic) or the item's internal identifier (modernized)."""
+        return self.vm_id if self.vault.classic else stable_id(self.id, "internal")
+
+    @property
     def vm_id(self):
         return stable_id(self.vault.vault_id, self.machine.name, "vm")
 
@@ -249,7 +254,7 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
             fabricDiscoveryMachineId="%s/machines/%s" % (vault.vmware_site_id, self.name),
             multiVmGroupName=machine.group, processServerId=vault.agent_id, processServerName=vault.fabric_agent_name,
             runAsAccountId="%s/runasaccounts/%s" % (vault.vmware_site_id, stable_id(vault.vault_id, "runas")),
-            processorCoreCount=machine.cores, allocatedMemoryInMB=float(machine.memory_mb), osType=machine.os_type, osName=machine.os_version,
+            processorCoreCount=machine.cores, allocatedMemoryInMB=float(machine.memory_mb), osType=machine.os_type,
             primaryNicIpAddress=machine.ip, targetVmName=self._target("vm_name", machine.name), targetVmSize=self._target("size", machine.size),
             targetResourceGroupId=self._target("resource_group_id"), targetLocation=vault.location,
             targetAvailabilitySetId=self._target("availability_set_id") or "", targetNetworkId=self._target("network_id"),

@@ -45,6 +45,7 @@ class Job:  # pylint: disable=too-many-instance-attributes
     """A job and its outcome."""
 
     vault_id: str
+    item_id: str  # the ARM id of the item the job works on
     scenario_name: str
     friendly_name: str
     target_id: str
@@ -101,15 +102,19 @@ class Job:  # pylint: disable=too-many-instance-attributes
         error.update(self.fault.error or {})
         return [dict(serviceErrorDetails=error, providerErrorDetails=None, errorLevel="Error", creationTime=iso(moment), taskId=task_id)]
 
+    def _task_id(self, index):
+        return str(uuid.uuid5(uuid.NAMESPACE_OID, "%s/%d" % (self.id, index)))
+
     def _task_view(self, index, task, span, now):
-        task_id = "%s-task-%d" % (self.id, index)
+        task_id = self._task_id(index)
         view = dict(taskId=task_id, name=task.name, friendlyName=task.friendly_name, allowedActions=[], taskType="TaskDetails",
-                    customDetails=dict(instanceType="JobTaskDetails"),
+                    customDetails=dict(instanceType="TaskDetails"),
                     groupTaskCustomDetails=None, errors=[], startTime=None, endTime=None)
         if span is None:
             view.update(state="NotStarted", stateDescription="NotStarted")
         elif task.skipped and now >= span[0]:
-            view.update(state="Skipped", stateDescription="Skipped", startTime=iso(span[0]), endTime=iso(span[1]))
+            # ASR reports a skipped task as state Other, description Skipped (recorded).
+            view.update(state="Other", stateDescription="Skipped", startTime=iso(span[0]), endTime=iso(span[1]))
         elif now < span[0]:
             view.update(state="NotStarted", stateDescription="NotStarted")
         elif self.fault.fail_at == index and now >= span[1]:
@@ -129,7 +134,7 @@ class Job:  # pylint: disable=too-many-instance-attributes
             scenarioName=None, friendlyName=None, state=state, stateDescription=state, tasks=[], errors=[],
             startTime=iso(self.created), endTime=None, allowedActions=[], targetObjectId=self.target_id,
             targetObjectName=self.target_name, targetInstanceType="ProtectionEntity",
-            customDetails=dict(self.details, instanceType=self.details_type),
+            customDetails=dict(instanceType=self.details_type, **self.details),
         )
         if state != "NotStarted":
             spans = self._schedule()
@@ -140,10 +145,9 @@ class Job:  # pylint: disable=too-many-instance-attributes
             properties["stateDescription"] = "Completed" if state == "Succeeded" else "Failed"
         if state == "Failed":
             failed = self.fault.fail_at
-            properties["errors"] = self._error_entries("%s-task-%d" % (self.id, failed), self.end_time)
+            properties["errors"] = self._error_entries(self._task_id(failed), self.end_time)
             properties["allowedActions"] = ["Restart"]
-        return dict(id=self.id_path, name=self.id, type="Microsoft.RecoveryServices/vaults/replicationJobs", location=None,
-                    properties=properties)
+        return dict(id=self.id_path, name=self.id, type="Microsoft.RecoveryServices/vaults/replicationJobs", properties=properties)
 
     def operation_status(self, now):
         """The job as replicationOperationStatus answers it."""
@@ -184,9 +188,10 @@ class JobBook:
                 outcome(job)
 
     def running_on(self, target_id):
+        """``target_id``: the item's ARM id."""
         """The job still running on an item, if any."""
         now = self.clock.now()
         for job in self.jobs.values():
-            if job.target_id.lower() == target_id.lower() and job.state(now) in ("NotStarted", "InProgress"):
+            if job.item_id.lower() == target_id.lower() and job.state(now) in ("NotStarted", "InProgress"):
                 return job
         return None

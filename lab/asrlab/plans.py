@@ -11,7 +11,9 @@ import datetime
 import re
 
 from .arm import ArmError
+from .clock import iso
 from .cycle import INPUTS, OPERATION_OF_ACTION, TRANSITIONS
+from .fabrics import stable_id
 from .jobs import Job, JobFault, TaskPlan
 
 # Azure seconds each action takes by default (recorded: classic failover ~100 s, modernized
@@ -31,7 +33,7 @@ JOB_SHAPES = {
     "unplannedFailover": ("UnplannedFailover", "Failover", "FailoverJobDetails", [
         ("VmUfoPrerequisitesCheck", "Prerequisites check for failover", 0.02),
         ("VmShutdownVmOnPrimary", "Shut down the virtual machine", 0.0),
-        ("VmPrepareForUnPlannedFailover", "Prepare for failover", 0.0),
+        ("VmPrepareForUnPlannedFailover", "Synchronizing the latest changes", 0.0),
         ("VmFailover", "Start failover", 0.9),
         ("VmFoStartVmOnSecondary", "Start the replica virtual machine", 0.08)]),
     "plannedFailover": ("PlannedFailover", "Planned failover", "FailoverJobDetails", [
@@ -41,14 +43,14 @@ JOB_SHAPES = {
         ("VmPrepareProtectedEntitiesTask", "Prepare the protected entities", 0.1),
         ("VmFoStartVmOnSecondary", "Start the on-premises virtual machine", 0.18)]),
     "failoverCommit": ("CommitFailover", "Commit", "AsrJobDetails", [
-        ("VmCommitPrerequisitesCheck", "Prerequisites check for commit", 0.3),
+        ("VmCommitPrerequisitesCheck", "Prerequisite check", 0.3),
         ("VmCommit", "Commit", 0.7)]),
     "reProtect": ("SwitchReplicationGroupProtection", "Reprotect", "SwitchProtectionJobDetails", [
-        ("SwitchReplicationGroupProtectionPreflightTask", "Prerequisites check", 0.01),
-        ("VmCommitFailover", "Commit the failover", 0.0),
-        ("DiscoverReplicaTask", "Discover the replica", 0.01),
-        ("GetSwitchProtectionRequirementsTask", "Get the reprotect requirements", 0.01),
-        ("ProtectReplicaTask", "Protect the replica", 0.97)]),
+        ("SwitchReplicationGroupProtectionPreflightTask", "Prerequisite check", 0.01),
+        ("VmCommitFailover", "Committing failover", 0.0),
+        ("DiscoverReplicaTask", "Discovering replica virtual machine", 0.01),
+        ("GetSwitchProtectionRequirementsTask", "Getting reprotection requirements", 0.01),
+        ("ProtectReplicaTask", "Reprotecting virtual machine", 0.97)]),
     "failoverCancel": ("CancelFailover", "Cancel failover and resume replication", "AsrJobDetails", [
         ("CancelFailoverPrerequisitesCheck", "Prerequisites check", 0.05),
         ("CancelFailoverRecovery", "Cancel failover on the recovery site", 0.45),
@@ -260,11 +262,35 @@ def _start(vault, item, action, details, point):
             % item.machine.name, possibleCauses="After a failover the agent in the Azure virtual machine re-registers, which takes up to 15 minutes.",
             recommendedAction="Wait until isAgentRegistrationSuccessfulAfterFailover is true, then retry the reprotect."))
     fault = vault.take_job_fault(action, item) or fault
-    job = Job(vault_id=vault.vault_id, scenario_name=scenario_name, friendly_name=friendly, target_id=item.id, target_name=item.machine.name,
-              details_type=details_type, tasks=tasks, created=vault.clock.now(), scale=vault.clock.scale, fault=fault,
-              details=dict(affectedObjectDetails={"primaryVmName": item.machine.name, "protectedItemName": item.name}))
+    job = Job(vault_id=vault.vault_id, item_id=item.id, scenario_name=scenario_name, friendly_name=friendly, target_id=item.target_object_id,
+              target_name=item.machine.name, details_type=details_type, tasks=tasks, created=vault.clock.now(), scale=vault.clock.scale,
+              fault=fault, details=job_details(vault, item, details_type, point))
     job.on_success = lambda finished: _succeeded(vault, item, action, details, point, finished)
     return vault.jobs.start(job)
+
+
+def job_details(vault, item, details_type, point):
+    """customDetails of a job, as recorded for each type (the instanceType key is added by the job)."""
+    forward = item.state.running_in == "onprem" and item.provider in ("InMageAzureV2", "InMageRcm")
+    fabric_provider = "VMware" if vault.classic else "InMageRcm"
+    affected = dict(
+        primaryVmId=item.target_object_id, primaryVmName=item.machine.name, recoveryVmId="", recoveryVmName=item.settings["vm_name"],
+        protectionProfileId=stable_id(vault.vault_id, item.state.provider, "profile"),
+        primaryCloudId=vault.container_name, primaryCloudName=vault.container_friendly_name,
+        recoveryCloudId=vault.azure_container_id.rsplit("/", 1)[1], recoveryCloudName="Microsoft Azure",
+        primaryVmmId=vault.fabric["properties"]["internalIdentifier"], primaryVmmName=vault.fabric_friendly_name,
+        recoveryVmmId=stable_id(vault.vault_id, "azure-vmm"), recoveryVmmName="Microsoft Azure",
+        primaryFabricProviderId=fabric_provider if forward else "Azure", recoveryFabricProviderId="Azure" if forward else fabric_provider)
+    if details_type == "FailoverJobDetails":
+        network = item.settings["network_id"].rsplit("/", 1)[1]
+        return dict(protectedItemDetails=[dict(name=item.target_object_id, friendlyName=item.machine.name, testVmName=None, testVmFriendlyName=None,
+                                               networkConnectionStatus=None, networkFriendlyName=network, subnet=item.settings["subnet"],
+                                               recoveryPointId=point.id if point else None,
+                                               recoveryPointTime=iso(point.time) if point else None)],
+                    affectedObjectDetails=affected)
+    if details_type == "SwitchProtectionJobDetails":
+        return dict(newReplicationProtectedItemId=None, affectedObjectDetails=affected)
+    return dict(affectedObjectDetails=affected)
 
 
 def _succeeded(vault, item, action, details, point, job):
@@ -342,9 +368,9 @@ def update_job(vault, item, body):
     fault = vault.take_job_fault("updateVmProperties", item) or fault
     scenario_name, friendly, details_type, shape = JOB_SHAPES["updateVmProperties"]
     total = _duration(vault, "updateVmProperties")
-    job = Job(vault_id=vault.vault_id, scenario_name=scenario_name, friendly_name=friendly, target_id=item.id, target_name=item.machine.name,
-              details_type=details_type, tasks=[TaskPlan(n, t, max(share * total, 0.5)) for n, t, share in shape], created=vault.clock.now(),
-              scale=vault.clock.scale, fault=fault, details=dict(affectedObjectDetails={"primaryVmName": item.machine.name}))
+    job = Job(vault_id=vault.vault_id, item_id=item.id, scenario_name=scenario_name, friendly_name=friendly, target_id=item.target_object_id,
+              target_name=item.machine.name, details_type=details_type, tasks=[TaskPlan(n, t, max(share * total, 0.5)) for n, t, share in shape],
+              created=vault.clock.now(), scale=vault.clock.scale, fault=fault, details=job_details(vault, item, details_type, None))
     job.on_success = lambda finished: item.settings.update(changes)
     return vault.jobs.start(job)
 

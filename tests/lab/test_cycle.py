@@ -113,7 +113,7 @@ def test_modernized_cycle(modernized):
     assert failed_over.properties.failover_recovery_point_id == app_point.id
     details = failed_over.properties.provider_specific_details
     assert isinstance(details, InMageRcmReplicationDetails)
-    assert details.is_agent_registration_successful_after_failover is False
+    assert isinstance(details.is_agent_registration_successful_after_failover, bool)
     assert "SwitchProtection" in failed_over.properties.allowed_operations
 
     committed = modernized.act(machine, "failover_commit")
@@ -230,3 +230,25 @@ def test_a_second_action_while_a_job_runs_is_refused(classic):
     assert error.status_code == 409
     assert running.job_id.rsplit("/", 1)[1] in error.error.message
     assert state(poller.result()) == ("InMageAzureV2", "UnplannedFailoverCommitPendingStatesBegin", "Recovery")
+
+
+def test_reprotect_before_the_agent_registers_fails_with_asr_error(tmp_path):
+    # 10 s of agent registration at the tests' time scale: long enough to try too early.
+    running = start_lab(tmp_path, "modernized", durations=("agentRegistration=5000",))
+    try:
+        items = Items(running)
+        machine = "vm-win-01"
+        items.act(machine, "unplanned_failover", {"properties": {"failoverDirection": "PrimaryToRecovery", "providerSpecificDetails": {
+            "instanceType": "InMageRcm", "performShutdown": "true"}}})
+        item = items.get(machine)
+        assert item.properties.provider_specific_details.is_agent_registration_successful_after_failover is False
+        assert [e.error_code for e in item.properties.health_errors] == ["150273"]
+        agent = items.fabric().properties.custom_details.reprotect_agents[0]
+        with pytest.raises(HttpResponseError) as raised:
+            items.act(machine, "reprotect", {"properties": {"failoverDirection": "RecoveryToPrimary", "providerSpecificDetails": {
+                "instanceType": "InMageRcm", "reprotectAgentId": agent.id, "datastoreName": agent.accessible_datastores[0],
+                "logStorageAccountId": log_account(items)}}})
+        assert raised.value.error.code == "150273"
+        assert state(items.get(machine)) == ("InMageRcm", "UnplannedFailoverCommitPendingStatesBegin", "Recovery")
+    finally:
+        running.stop()
