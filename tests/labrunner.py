@@ -68,3 +68,13 @@ def start_lab(state_dir, scenario="classic", ttl=1800, time_scale=0.002, duratio
             pytest.fail("the lab did not start:\n" + (state_dir / "asrlab.log").read_text())
         time.sleep(0.05)
     return Lab(process, state_dir)
+
+
+def vsphere_client(lab):
+    """The lab's own pyvmomi client (lab/asrlab/vcenter.py) logged in to the lab's vCenter over verified TLS."""
+    if str(ROOT / "lab") not in sys.path:
+        sys.path.insert(0, str(ROOT / "lab"))
+    from asrlab.vcenter import VSphere  # pylint: disable=import-outside-toplevel  # the lab is not an installed package
+
+    info = lab.vcenter
+    return VSphere(info["host"], info["port"], info["user"], info["password"], lab.ca_bundle)

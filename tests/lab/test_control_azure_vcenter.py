@@ -7,17 +7,13 @@ Real clients only: the ASR SDK, requests with a real token for the other ARM res
 
 from __future__ import annotations
 
-import sys
 import time
 
 import pytest
 import requests
 from asr_client import AUDIENCE, Items, arm_get, credential, state
 from azure.core.exceptions import HttpResponseError, ServiceResponseError
-from labrunner import ROOT, start_lab
-
-sys.path.insert(0, str(ROOT / "lab"))
-from asrlab.vcenter import VSphere  # noqa: E402  pylint: disable=wrong-import-position
+from labrunner import ROOT, start_lab, vsphere_client
 
 FAILOVER = {"properties": {"failoverDirection": "PrimaryToRecovery", "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}}
 COMPUTE = "2024-07-01"
@@ -38,8 +34,7 @@ def fresh(classic):
 
 @pytest.fixture
 def vcenter(classic):
-    info = classic.lab.vcenter
-    client = VSphere(info["host"], info["port"], info["user"], info["password"], classic.lab.ca_bundle)
+    client = vsphere_client(classic.lab)
     yield client
     client.close()
 

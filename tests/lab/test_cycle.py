@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -14,7 +17,7 @@ from azure.mgmt.recoveryservicessiterecovery.models import (
     InMageRcmReplicationDetails,
     InMageReplicationDetails,
 )
-from labrunner import start_lab
+from labrunner import ROOT, start_lab, vsphere_client
 
 
 @pytest.fixture(scope="module")
@@ -250,5 +253,27 @@ def test_reprotect_before_the_agent_registers_fails_with_asr_error(tmp_path):
                 "logStorageAccountId": log_account(items)}}})
         assert raised.value.error.code == "150273"
         assert state(items.get(machine)) == ("InMageRcm", "UnplannedFailoverCommitPendingStatesBegin", "Recovery")
+    finally:
+        running.stop()
+
+
+def test_a_generated_fleet(tmp_path):
+    scenario = tmp_path / "fleet.yml"
+    done = subprocess.run([sys.executable, "-m", "asrlab.fleet", "40", "--generation", "classic", "-o", str(scenario)],
+                          env=dict(os.environ, PYTHONPATH=str(ROOT / "lab")), capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    running = start_lab(tmp_path / "state", scenario)
+    try:
+        items = Items(running)
+        assert len(items.by_name) == 40
+        kinds = [i.properties.provider_specific_details.discovery_type for i in items.by_name.values()]
+        assert kinds.count("Physical") == 4 and kinds.count("vCenter") == 36
+        groups = {i.properties.provider_specific_details.multi_vm_group_name for i in items.by_name.values()}
+        assert "group-000" in groups and "group-001" in groups
+        vcenter = vsphere_client(running)
+        try:
+            assert vcenter.exists("win-0001") and vcenter.exists("lin-0003") and not vcenter.exists("phys-0010")
+        finally:
+            vcenter.close()
     finally:
         running.stop()
