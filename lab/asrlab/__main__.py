@@ -116,6 +116,8 @@ def main(argv=None):
         # A session per change: ASR's actions are rare, and a lab that runs for hours outlives sessions.
         vsphere = functools.partial(VSphere.from_info, vcenter, paths["bundle"])
     app = create_app(config, scenario=scenario, vsphere=vsphere)
+    if simulators:
+        app.config["VAULT"].vsphere_address = dict(host=simulators[0]["host"], port=simulators[0]["port"])
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(paths["cert"], paths["key"])

@@ -56,7 +56,8 @@ def state():
 def add_fault():
     """{"kind": "429"|"500"|"503"|"drop"|"drop_after", "method": "POST", "path": "regex", "count": 1, "retry_after": 2}
     or {"kind": "job", "action": "unplannedFailover", "item": "vm-win-01", "fail_at_task": 3, "error": {...}, "count": 1}
-    or {"kind": "job", "never_ends": true, ...}. "drop" closes the connection before the request is handled,
+    or {"kind": "job", "never_ends": true, ...} or {"kind": "job", "suspend_at_task": 1, ...} (Suspended until resumed).
+    "drop" closes the connection before the request is handled,
     "drop_after" after (the write took effect, the answer is lost)."""
     fault = request.get_json(silent=True) or {}
     kind = str(fault.get("kind", ""))
@@ -64,9 +65,10 @@ def add_fault():
     if count < 1:
         return _bad("count must be at least 1")
     if kind == "job":
-        if fault.get("fail_at_task") is None and not fault.get("never_ends"):
-            return _bad("a job fault needs fail_at_task or never_ends")
+        if fault.get("fail_at_task") is None and not fault.get("never_ends") and fault.get("suspend_at_task") is None:
+            return _bad("a job fault needs fail_at_task, suspend_at_task or never_ends")
         entry = dict(action=fault.get("action", "*"), item=fault.get("item"), fail_at_task=fault.get("fail_at_task"),
+                     suspend_at_task=fault.get("suspend_at_task"),
                      never_ends=bool(fault.get("never_ends")), error=fault.get("error"), count=count)
         current_app.config["VAULT"].job_faults.append(entry)
         return jsonify(entry), 201
@@ -119,6 +121,7 @@ def reset():
     with jobs.lock:
         jobs.jobs.clear()
         fresh = type(vault)(vault.config, vault.scenario, jobs, vsphere=vault.vsphere)
+        fresh.vsphere_address = vault.vsphere_address
         current_app.config["VAULT"] = fresh
         current_app.config["HTTP_FAULTS"].clear()
         for item in fresh.items.values():

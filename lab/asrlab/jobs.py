@@ -33,11 +33,12 @@ class TaskPlan:
 
 @dataclasses.dataclass
 class JobFault:
-    """A job that fails at task ``fail_at`` with ``error`` (ASR ServiceError), or never ends."""
+    """A job that fails at task ``fail_at`` with ``error`` (ASR ServiceError), never ends, or suspends at a task until resumed."""
 
     fail_at: typing.Optional[int] = None
     error: typing.Optional[dict] = None
     never_ends: bool = False
+    suspend_at: typing.Optional[int] = None
 
 
 @dataclasses.dataclass
@@ -60,6 +61,10 @@ class Job:  # pylint: disable=too-many-instance-attributes
     details: dict = dataclasses.field(default_factory=dict)
     id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
     finalized: bool = False
+    cancellable: bool = False
+    cancelled_at: typing.Optional[datetime.datetime] = None
+    paused: datetime.timedelta = datetime.timedelta(0)  # how long it stayed suspended before it was resumed
+    resumed: bool = False
 
     def _at(self, azure_seconds):
         return self.created + datetime.timedelta(seconds=azure_seconds * self.scale)
@@ -73,19 +78,35 @@ class Job:  # pylint: disable=too-many-instance-attributes
                 spans.append(None)
                 continue
             length = 0 if task.skipped else task.azure_seconds
-            spans.append((self._at(elapsed), self._at(elapsed + length)))
+            shift = self.paused if self.fault.suspend_at is not None and index >= self.fault.suspend_at else datetime.timedelta(0)
+            spans.append((self._at(elapsed) + shift, self._at(elapsed + length) + shift))
             elapsed += length
         return spans
 
+    def suspended(self, now):
+        """True while the job waits at its suspend task for a resume."""
+        at = self.fault.suspend_at
+        return at is not None and not self.resumed and self.cancelled_at is None and now >= self._schedule()[at][0]
+
+    def resume(self, now):
+        self.paused = now - self._schedule()[self.fault.suspend_at][0]
+        self.resumed = True
+
     @property
     def end_time(self):
-        """When the job ends; None when it never does."""
-        if self.fault.never_ends:
+        """When the job ends; None when it never does (or not yet known: suspended)."""
+        if self.cancelled_at is not None:
+            return self.cancelled_at
+        if self.fault.never_ends or (self.fault.suspend_at is not None and not self.resumed):
             return None
         spans = [s for s in self._schedule() if s]
         return spans[-1][1] if spans else self._at(QUEUED_AZURE_SECONDS)
 
     def state(self, now):
+        if self.cancelled_at is not None:
+            return "Cancelled"
+        if self.suspended(now):
+            return "Suspended"
         if now < self._at(QUEUED_AZURE_SECONDS):
             return "NotStarted"
         end = self.end_time
@@ -110,7 +131,13 @@ class Job:  # pylint: disable=too-many-instance-attributes
         view = dict(taskId=task_id, name=task.name, friendlyName=task.friendly_name, allowedActions=[], taskType="TaskDetails",
                     customDetails=dict(instanceType="TaskDetails"),
                     groupTaskCustomDetails=None, errors=[], startTime=None, endTime=None)
-        if span is None:
+        if span is None or (self.cancelled_at is not None and self.cancelled_at < span[0]):
+            view.update(state="NotStarted", stateDescription="NotStarted")
+        elif self.cancelled_at is not None and self.cancelled_at < span[1]:
+            view.update(state="Cancelled", stateDescription="Cancelled", startTime=iso(span[0]), endTime=iso(self.cancelled_at))
+        elif self.fault.suspend_at == index and self.suspended(now):
+            view.update(state="Suspended", stateDescription="Suspended", startTime=iso(span[0]))
+        elif self.fault.suspend_at is not None and not self.resumed and index > self.fault.suspend_at:
             view.update(state="NotStarted", stateDescription="NotStarted")
         elif task.skipped and now >= span[0]:
             # ASR reports a skipped task as state Other, description Skipped (recorded).
@@ -140,9 +167,13 @@ class Job:  # pylint: disable=too-many-instance-attributes
             spans = self._schedule()
             properties.update(scenarioName=self.scenario_name, friendlyName=self.friendly_name,
                               tasks=[self._task_view(i, t, s, now) for i, (t, s) in enumerate(zip(self.tasks, spans))])
-        if state in ("Succeeded", "Failed"):
+        if state in ("Succeeded", "Failed", "Cancelled"):
             properties["endTime"] = iso(self.end_time)
-            properties["stateDescription"] = "Completed" if state == "Succeeded" else "Failed"
+            properties["stateDescription"] = {"Succeeded": "Completed"}.get(state, state)
+        if state == "Suspended":
+            properties["allowedActions"] = ["Resume"]
+        elif state in ("NotStarted", "InProgress") and self.cancellable:
+            properties["allowedActions"] = ["Cancel"]
         if state == "Failed":
             failed = self.fault.fail_at
             properties["errors"] = self._error_entries(self._task_id(failed), self.end_time)
@@ -152,8 +183,9 @@ class Job:  # pylint: disable=too-many-instance-attributes
     def operation_status(self, now):
         """The job as replicationOperationStatus answers it."""
         state = self.state(now)
-        status = {"NotStarted": "InProgress"}.get(state, state)
-        end = self.end_time if state in ("Succeeded", "Failed") else None
+        # Azure's long-running-operation statuses: a suspended job is still in progress; "Canceled" is spelt so.
+        status = {"NotStarted": "InProgress", "Suspended": "InProgress", "Cancelled": "Canceled"}.get(state, state)
+        end = self.end_time if state in ("Succeeded", "Failed", "Cancelled") else None
         error = None
         if state == "Failed":
             detail = self._error_entries(None, end)[0]["serviceErrorDetails"]
@@ -183,7 +215,7 @@ class JobBook:
         ended = [j for j in self.jobs.values() if not j.finalized and j.end_time is not None and j.end_time <= now]
         for job in sorted(ended, key=lambda j: j.end_time):
             job.finalized = True
-            outcome = job.on_success if job.state(now) == "Succeeded" else job.on_failure
+            outcome = {"Succeeded": job.on_success, "Failed": job.on_failure}.get(job.state(now))
             if outcome:
                 outcome(job)
 
@@ -192,6 +224,6 @@ class JobBook:
         """The job still running on an item, if any."""
         now = self.clock.now()
         for job in self.jobs.values():
-            if job.item_id.lower() == target_id.lower() and job.state(now) in ("NotStarted", "InProgress"):
+            if job.item_id.lower() == target_id.lower() and job.state(now) in ("NotStarted", "InProgress", "Suspended"):
                 return job
         return None

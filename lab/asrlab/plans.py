@@ -371,6 +371,7 @@ def update_job(vault, item, body):
     job = Job(vault_id=vault.vault_id, item_id=item.id, scenario_name=scenario_name, friendly_name=friendly, target_id=item.target_object_id,
               target_name=item.machine.name, details_type=details_type, tasks=[TaskPlan(n, t, max(share * total, 0.5)) for n, t, share in shape],
               created=vault.clock.now(), scale=vault.clock.scale, fault=fault, details=job_details(vault, item, details_type, None))
+    job.cancellable = True
     job.on_success = lambda finished: item.settings.update(changes)
     return vault.jobs.start(job)
 

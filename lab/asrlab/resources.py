@@ -79,6 +79,23 @@ def get_container(subscription, group, vault, fabric, container):
     return arm_response(_container(_vault(subscription, group, vault), fabric, container))
 
 
+@route(FABRIC + r"/replicationvCenters")
+def list_vcenters(subscription, group, vault, fabric):
+    lab = _vault(subscription, group, vault)
+    _fabric(lab, fabric)
+    return _listing(lab.vcenters())
+
+
+@route(FABRIC + r"/replicationvCenters/(?P<name>[^/]+)")
+def get_vcenter(subscription, group, vault, fabric, name):
+    lab = _vault(subscription, group, vault)
+    _fabric(lab, fabric)
+    for document in lab.vcenters():
+        if document["name"].lower() == name.lower():
+            return arm_response(document)
+    raise ArmError(404, "NotFound", "vCenter '%s' was not found in fabric '%s'." % (name, fabric))
+
+
 @route(CONTAINER + r"/replicationProtectionContainerMappings")
 def list_mappings(subscription, group, vault, fabric, container):
     lab = _vault(subscription, group, vault)
@@ -213,6 +230,28 @@ def list_jobs(subscription, group, vault):
 def get_job(subscription, group, vault, job_id):
     lab = _vault(subscription, group, vault)
     return arm_response(_job(lab, job_id).view(lab.clock.now()))
+
+
+@route(VAULT + r"/replicationJobs/(?P<job_id>[^/]+)/(?P<verb>cancel|resume)", methods=("POST",))
+def control_job(subscription, group, vault, job_id, verb):
+    """Cancel a job that allows it, or resume a suspended one; 202 with the job as Location."""
+    lab = _vault(subscription, group, vault)
+    job = _job(lab, job_id)
+    now = lab.clock.now()
+    allowed = job.view(now)["properties"]["allowedActions"]
+    wanted = verb.capitalize()
+    if wanted not in allowed:
+        raise ArmError(400, "JobActionNotAllowed", "The job '%s' (%s, %s) cannot be %s; allowed actions: %s."
+                       % (job.id, job.scenario_name, job.state(now), "cancelled" if verb == "cancel" else "resumed", ", ".join(allowed) or "none"),
+                       possible_causes="The job is not in a state where this action applies.",
+                       recommended_action="Read the job's allowedActions.")
+    if verb == "cancel":
+        job.cancelled_at = now
+        job.finalized = True  # a cancelled job changes nothing
+    else:
+        job.resume(now)
+    location = "%s%s?api-version=%s" % (request.host_url.rstrip("/"), job.id_path, request.args["api-version"])
+    return arm_response(None, status=202, headers={"Location": location, "Retry-After": str(lab.clock.retry_after())})
 
 
 @route(VAULT + r"/replicationOperationStatus/(?P<job_id>[^/]+)")

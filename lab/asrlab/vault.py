@@ -39,6 +39,7 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
         self.jobs = jobs
         self.clock = jobs.clock
         self.vsphere = vsphere
+        self.vsphere_address = None  # {host, port} of the lab's vCenter, when one runs
         self.classic = scenario.generation == "classic"
         self.location = scenario.location
         self.vault_id = config.vault_id
@@ -113,6 +114,19 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
                                      ("WindowsGuest" if "windows" in n else "LinuxGuest"), createdTimestamp="2026-01-01T00:00:00Z",
                                      updatedTimestamp="2026-01-01T00:00:00Z"))
                 for n in names]
+
+    def vcenters(self):
+        """The vCenter the configuration server or appliance discovers the VMs from."""
+        address = (self.vsphere_address or {}).get("host", "127.0.0.2")
+        name = "vcenter-lab"
+        return [dict(id="%s/replicationvCenters/%s" % (self.fabric_id, name), name=name,
+                     type="Microsoft.RecoveryServices/vaults/replicationFabrics/replicationvCenters",
+                     properties=dict(friendlyName=name, internalId=stable_id(self.vault_id, name), lastHeartbeat=iso(self.clock.now()),
+                                     discoveryStatus="Completed", processServerId=self.process_server_id, ipAddress=address,
+                                     infrastructureId=stable_id(self.vault_id, name, "infrastructure"),
+                                     port=str((self.vsphere_address or {}).get("port", 443)),
+                                     runAsAccountId="1" if self.classic else self.run_as_accounts()[0]["id"],
+                                     fabricArmResourceName=self.fabric["name"], healthErrors=[]))]
 
     def _policies(self):
         prefix = "%s/replicationPolicies/" % self.vault_id
@@ -333,7 +347,7 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
                 fault["count"] -= 1
                 if fault["count"] <= 0:
                     self.job_faults.remove(fault)
-                return JobFault(fail_at=fault.get("fail_at_task"), never_ends=bool(fault.get("never_ends")),
+                return JobFault(fail_at=fault.get("fail_at_task"), never_ends=bool(fault.get("never_ends")), suspend_at=fault.get("suspend_at_task"),
                                 error=fault.get("error") or dict(code="499", message="An internal error occurred."))
         return None
 

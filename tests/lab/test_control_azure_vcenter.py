@@ -207,3 +207,48 @@ def test_deployed_process_server_registers_after_a_delay(classic):
     while "ps-azure-01" not in [p.friendly_name for p in classic.fabric().properties.custom_details.process_servers]:
         assert time.monotonic() < deadline, "the deployed process server never registered"
         time.sleep(0.3)
+
+
+def job_state(items, job_id):
+    return items.client.replication_jobs.get(items.group, items.vault, job_id).properties
+
+
+def test_jobs_can_be_suspended_resumed_and_cancelled(classic):
+    control(classic, "faults", verb="POST", kind="job", action="unplannedFailover", item="vm-win-01", suspend_at_task=3)
+    poller = classic.client.replication_protected_items.begin_unplanned_failover(*classic.address("vm-win-01"), FAILOVER)
+    job_id = classic.get("vm-win-01").properties.current_scenario.job_id.rsplit("/", 1)[1]
+    deadline = time.monotonic() + 10
+    while job_state(classic, job_id).state != "Suspended":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    suspended = job_state(classic, job_id)
+    assert suspended.allowed_actions == ["Resume"]
+    assert [t.state for t in suspended.tasks][3:] == ["Suspended", "NotStarted"]
+    with pytest.raises(HttpResponseError):  # a failover job does not offer Cancel
+        classic.client.replication_jobs.begin_cancel(classic.group, classic.vault, job_id).result()
+    resumed = classic.client.replication_jobs.begin_resume(classic.group, classic.vault, job_id, {"properties": {"comments": ""}}).result()
+    assert resumed.properties.state in ("InProgress", "Succeeded")
+    assert state(poller.result())[1] == "UnplannedFailoverCommitPendingStatesBegin"
+
+    # An UpdateVmProperties job can be cancelled: the properties stay as they were.
+    control(classic, "faults", verb="POST", kind="job", action="updateVmProperties", never_ends=True)
+    details = classic.get("vm-lin-01").properties.provider_specific_details
+    classic.client.replication_protected_items.begin_update(*classic.address("vm-lin-01"), {"properties": {"recoveryAzureVMSize": "Standard_D8s_v3"}})
+    job_id = classic.get("vm-lin-01").properties.current_scenario.job_id.rsplit("/", 1)[1]
+    cancelled = classic.client.replication_jobs.begin_cancel(classic.group, classic.vault, job_id).result()
+    assert cancelled.properties.state == "Cancelled"
+    assert classic.get("vm-lin-01").properties.provider_specific_details.recovery_azure_vm_size == details.recovery_azure_vm_size
+
+
+def test_vcenters_sizes_and_networks(classic):
+    fabric = classic.fabric()
+    [vcenter] = list(classic.client.replicationv_centers.list_by_replication_fabrics(classic.group, classic.vault, fabric.name))
+    assert vcenter.properties.ip_address == classic.lab.vcenter["host"]
+    assert vcenter.properties.port == str(classic.lab.vcenter["port"])
+    sizes = arm_get(classic.lab, "/subscriptions/%s/providers/Microsoft.Compute/locations/westeurope/vmSizes" % classic.lab.subscription_id, COMPUTE)
+    assert {"name": "Standard_D2s_v3", "numberOfCores": 2}.items() <= next(s for s in sizes["value"] if s["name"] == "Standard_D2s_v3").items()
+    network = arm_get(classic.lab, "/subscriptions/%s/resourceGroups/rg-dr-recovery/providers/Microsoft.Network/virtualNetworks/vnet-dr"
+                      % classic.lab.subscription_id, "2024-05-01")
+    assert [s["name"] for s in network["properties"]["subnets"]] == ["default"]
+    item_network = classic.get("vm-win-01").properties.provider_specific_details.selected_recovery_azure_network_id
+    assert item_network.lower() == network["id"].lower()
