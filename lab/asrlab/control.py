@@ -3,6 +3,7 @@
 GET  /lab/requests  every ARM request answered: time, method, path, status, seconds
 GET  /lab/state     each item's phase, provider, state and where it runs; the Azure VMs; pending faults
 POST /lab/faults    faults for the next N matching requests or jobs (see FAULT_KINDS)
+POST /lab/health    mark an item as needing a resync: {"item": "vm-win-01", "resync_required": true}
 POST /lab/stage     put an item straight into a stage of the cycle: {"item": "vm-win-01", "stage": "committed"}
 POST /lab/reset     back to the scenario's start (items, jobs, Azure VMs, faults; on-premises VMs powered on)
 """
@@ -112,6 +113,19 @@ def stage():
             return _bad("a job is running on %s" % item.machine.name)
         vault.put_in_stage(item, "%s_%s" % (vault.scenario.generation, wanted))
         return jsonify(machine=item.machine.name, phase=item.phase, provider=PHASES[item.phase].provider)
+
+
+@blueprint.route("/health", methods=["POST"])
+def health():
+    """{"item": "vm-win-01", "resync_required": true}: the item needs a resync (RepairReplication is then allowed)."""
+    body = request.get_json(silent=True) or {}
+    vault = current_app.config["VAULT"]
+    with current_app.config["JOBS"].lock:
+        item = next((i for i in vault.items.values() if body.get("item") in (i.machine.name, i.name)), None)
+        if item is None:
+            return _bad("no item %r" % body.get("item"))
+        vault.set_resync_required(item, bool(body.get("resync_required", True)))
+        return jsonify(machine=item.machine.name, resync_required=item.resync_required, health_errors=len(item.health_errors))
 
 
 @blueprint.route("/reset", methods=["POST"])

@@ -296,7 +296,7 @@ def job_details(vault, item, details_type, point):
 def _succeeded(vault, item, action, details, point, job):
     """What a finished job changes: the item's phase and the machines on both sides."""
     started, ended = job.created, job.end_time
-    next_phase = TRANSITIONS[(item.phase, action)]
+    next_phase = TRANSITIONS.get((item.phase, action), item.phase)  # a resync leaves the item where it was
     running_in_before = item.state.running_in
     if action == "unplannedFailover" and running_in_before == "onprem":
         item.frozen_at, item.failover_point, item.last_failover = started, point, started

@@ -328,6 +328,17 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
         self.onprem_power(item, running_in == "onprem")
         self.apply_phase(item, phase)
 
+    def set_resync_required(self, item, required):
+        """Replication broke: ASR says a resync is required (health error) and allows RepairReplication."""
+        item.resync_required = required
+        item.health_errors = [dict(
+            errorCode="ECH00014" if self.classic else "InMageRcmResyncRequired", errorLevel="Error", errorSource="ProtectedItem",
+            errorType="Replication", errorMessage="Resynchronization is required for the replicated item '%s'." % item.machine.name,
+            summaryMessage="Resynchronization required", possibleCauses="The replication of the machine's disks stopped being consistent.",
+            recommendedAction="Resynchronize the replicated item (repair replication).", creationTimeUtc=iso(self.clock.now()),
+            entityId=item.name, innerHealthErrors=[], errorCategory="Replication", customerResolvability="Allowed",
+            errorId=stable_id(item.id, "resync"))] if required else []
+
     def default_reprotect(self, item):
         """The reprotect inputs a stage set by the control API stands for: the first fitting master target or agent."""
         if self.classic:

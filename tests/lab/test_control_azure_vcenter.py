@@ -252,3 +252,19 @@ def test_vcenters_sizes_and_networks(classic):
     assert [s["name"] for s in network["properties"]["subnets"]] == ["default"]
     item_network = classic.get("vm-win-01").properties.provider_specific_details.selected_recovery_azure_network_id
     assert item_network.lower() == network["id"].lower()
+
+
+def test_resync_required_allows_repair_replication(classic):
+    machine = "vm-win-02"
+    assert "RepairReplication" not in classic.get(machine).properties.allowed_operations
+    with pytest.raises(HttpResponseError) as raised:
+        classic.act(machine, "repair_replication")
+    assert raised.value.error.code == "OperationNotAllowed"
+    control(classic, "health", verb="POST", item=machine, resync_required=True)
+    item = classic.get(machine)
+    assert "RepairReplication" in item.properties.allowed_operations
+    assert item.properties.replication_health == "Critical"
+    assert item.properties.health_errors[0].recommended_action.startswith("Resynchronize")
+    repaired = classic.act(machine, "repair_replication")
+    assert repaired.properties.replication_health == "Normal"
+    assert "RepairReplication" not in repaired.properties.allowed_operations
