@@ -19,13 +19,6 @@ FAILOVER = {"properties": {"failoverDirection": "PrimaryToRecovery", "providerSp
 COMPUTE = "2024-07-01"
 
 
-@pytest.fixture(scope="module")
-def classic(tmp_path_factory):
-    running = start_lab(tmp_path_factory.mktemp("classic-control"), "classic")
-    yield Items(running)
-    running.stop()
-
-
 @pytest.fixture(autouse=True)
 def fresh(classic):
     """Each test starts from the scenario's start."""

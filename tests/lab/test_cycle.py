@@ -20,20 +20,6 @@ from azure.mgmt.recoveryservicessiterecovery.models import (
 from labrunner import ROOT, start_lab, vsphere_client
 
 
-@pytest.fixture(scope="module")
-def classic(tmp_path_factory):
-    running = start_lab(tmp_path_factory.mktemp("classic-cycle"), "classic")
-    yield Items(running)
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def modernized(tmp_path_factory):
-    running = start_lab(tmp_path_factory.mktemp("modernized-cycle"), "modernized")
-    yield Items(running)
-    running.stop()
-
-
 def log_account(items):
     return "/subscriptions/%s/resourceGroups/rg-dr/providers/Microsoft.Storage/storageAccounts/labcache" % items.lab.subscription_id
 

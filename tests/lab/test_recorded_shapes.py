@@ -9,8 +9,7 @@ import pathlib
 
 import pytest
 import requests
-from asr_client import AUDIENCE, Items, credential
-from labrunner import start_lab
+from asr_client import AUDIENCE, credential
 
 RECORDINGS = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "recordings"
 NUMBER = (int, float)
@@ -48,20 +47,6 @@ def shape_differences(expected, produced, path="$"):
     if type(expected) is not type(produced):
         return ["%s: %s expected, got %r" % (path, type(expected).__name__, produced)]
     return []
-
-
-@pytest.fixture(scope="module")
-def classic(tmp_path_factory):
-    running = start_lab(tmp_path_factory.mktemp("classic-shapes"), "classic")
-    yield Items(running)
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def modernized(tmp_path_factory):
-    running = start_lab(tmp_path_factory.mktemp("modernized-shapes"), "modernized")
-    yield Items(running)
-    running.stop()
 
 
 def raw(items, path):
