@@ -1,0 +1,231 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the siterecovery.vmware collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Where a replicated item stands, what comes next, and what each step sends to ASR.
+
+Private to the collection. Pure: no Ansible, no SDK, no I/O. The tables are DESIGN.md's
+(Semantics): ``activeLocation`` means opposite things for the forward and the failback
+providers, so everything is decided from one normalised fact, ``running_in``.
+"""
+
+from __future__ import annotations
+
+GENERATION_OF_PROVIDER = {
+    "InMageAzureV2": "classic",
+    "InMage": "classic",
+    "InMageRcm": "modernized",
+    "InMageRcmFailback": "modernized",
+}
+# The providers that replicate to Azure (the machine runs on-premises when activeLocation is Primary).
+FORWARD_PROVIDERS = ("InMageAzureV2", "InMageRcm")
+
+# Action (the URL verb after the item) -> the allowedOperations name ASR requires for it.
+OPERATION_OF_ACTION = {
+    "unplannedFailover": "UnplannedFailover",
+    "plannedFailover": "PlannedFailover",
+    "failoverCommit": "Commit",
+    "applyRecoveryPoint": "ChangePit",
+    "reProtect": "SwitchProtection",
+    "failoverCancel": "CancelFailover",
+    "testFailover": "TestFailover",
+    "testFailoverCleanup": "TestFailoverCleanup",
+    "repairReplication": "RepairReplication",
+}
+# Recovery point choices of the modules.
+RECOVERY_POINT_CHOICES = ("latest", "latest_processed", "latest_app_consistent", "latest_crash_consistent", "custom")
+# What InMage (classic failback) and InMageRcmFailback (modernized failback) take as recoveryPointType.
+INMAGE_POINT_TYPES = {"latest": "LatestTime", "latest_app_consistent": "LatestTag", "custom": "Custom"}
+RCM_FAILBACK_POINT_TYPES = {"latest": "CrashConsistent", "latest_crash_consistent": "CrashConsistent",
+                            "latest_app_consistent": "ApplicationConsistent"}
+
+
+class StateError(ValueError):
+    """A request the item's state or provider cannot take; the message says what can be done."""
+
+
+def generation(provider):
+    return GENERATION_OF_PROVIDER.get(provider)
+
+
+def running_in(provider, active_location, active_site_type=None):
+    """``azure`` or ``onprem``: where the machine runs now (DESIGN.md, Semantics)."""
+    if provider == "InMage" and active_site_type in ("Azure", "OnPrem"):
+        return "azure" if active_site_type == "Azure" else "onprem"
+    if provider not in GENERATION_OF_PROVIDER or active_location not in ("Primary", "Recovery"):
+        return None
+    forward = provider in FORWARD_PROVIDERS
+    on_primary = active_location == "Primary"
+    return "onprem" if forward == on_primary else "azure"
+
+
+def stage(allowed_operations, running_job=False):
+    """The item's stage, from what ASR allows next.
+
+    ``replicating``: protected, can fail over; ``commit_pending``: failed over, not committed;
+    ``committed``: failed over and committed, waiting for a reprotect; ``busy``: a job runs;
+    ``other``: none of these (initial replication, resync required, ...).
+    """
+    allowed = set(allowed_operations or ())
+    if running_job:
+        return "busy"
+    if "Commit" in allowed:
+        return "commit_pending"
+    if "SwitchProtection" in allowed:
+        return "committed"
+    if allowed & {"UnplannedFailover", "PlannedFailover"}:
+        return "replicating"
+    return "other"
+
+
+def next_step(where, item_stage):
+    """What the cycle does next for a machine running ``where`` at ``item_stage``."""
+    table = {
+        ("onprem", "replicating"): "fail over to Azure",
+        ("azure", "commit_pending"): "commit (or change the recovery point)",
+        ("azure", "committed"): "reprotect to on-premises",
+        ("azure", "replicating"): "fail back to on-premises",
+        ("onprem", "commit_pending"): "commit the failback",
+        ("onprem", "committed"): "reprotect to Azure",
+    }
+    return table.get((where, item_stage), "wait" if item_stage == "busy" else "none")
+
+
+def failover_action(provider, direction):
+    """(action, failoverDirection or None) for a failover of a ``provider`` item toward ``direction``."""
+    table = {
+        ("InMageAzureV2", "to_azure"): ("unplannedFailover", "PrimaryToRecovery"),
+        ("InMageRcm", "to_azure"): ("unplannedFailover", "PrimaryToRecovery"),
+        # After the reprotect to on-premises Azure is the item's primary: classic failback is PrimaryToRecovery.
+        ("InMage", "to_onprem"): ("unplannedFailover", "PrimaryToRecovery"),
+        # Modernized failback is a planned failover that sends no direction at all.
+        ("InMageRcmFailback", "to_onprem"): ("plannedFailover", None),
+    }
+    if (provider, direction) not in table:
+        where = "Azure" if direction == "to_azure" else "on-premises"
+        raise StateError("a %s item cannot fail over to %s: %s" % (provider, where, _provider_hint(provider)))
+    return table[(provider, direction)]
+
+
+def _provider_hint(provider):
+    return {
+        "InMageAzureV2": "it replicates to Azure (fail it over with direction to_azure)",
+        "InMageRcm": "it replicates to Azure (fail it over with direction to_azure)",
+        "InMage": "it replicates to on-premises (fail it back with direction to_onprem)",
+        "InMageRcmFailback": "it replicates to on-premises (fail it back with direction to_onprem)",
+    }.get(provider, "this collection handles VMware and physical servers (InMageAzureV2, InMage, InMageRcm, InMageRcmFailback)")
+
+
+def newest(points, kind=None):
+    """The newest recovery point (dicts with id, time, type), of ``kind`` when given; None when there is none."""
+    chosen = [p for p in points if kind is None or p.get("type") == kind]
+    return max(chosen, key=lambda p: p["time"]) if chosen else None
+
+
+def recovery_point_input(provider, choice, points, recovery_point_id=None):
+    """The provider input keys that choose the recovery point: recoveryPointId and/or recoveryPointType.
+
+    ``points``: the item's recovery points (id, time, type). A choice the provider cannot express
+    raises StateError naming the ones it can.
+    """
+    if choice not in RECOVERY_POINT_CHOICES:
+        raise StateError("recovery_point must be one of %s" % ", ".join(RECOVERY_POINT_CHOICES))
+    if choice == "custom":
+        if not recovery_point_id:
+            raise StateError("recovery_point=custom needs recovery_point_id")
+        known = [p for p in points if recovery_point_id in (p["id"], p["id"].rsplit("/", 1)[-1])]
+        if not known:
+            raise StateError("recovery point %s is not one of the item's %d recovery points (newest: %s)"
+                             % (recovery_point_id, len(points), (newest(points) or {}).get("time", "none")))
+        recovery_point_id = known[0]["id"]
+    if provider == "InMageRcmFailback":
+        if choice not in RCM_FAILBACK_POINT_TYPES:
+            raise StateError("a modernized failback takes recovery_point latest, latest_app_consistent or latest_crash_consistent "
+                             "(ASR chooses the point itself), not %s" % choice)
+        return {"recoveryPointType": RCM_FAILBACK_POINT_TYPES[choice]}
+    if provider == "InMage":
+        if choice in INMAGE_POINT_TYPES:
+            keys = {"recoveryPointType": INMAGE_POINT_TYPES[choice]}
+            if choice == "custom":
+                keys["recoveryPointId"] = recovery_point_id
+            return keys
+        return {"recoveryPointType": "Custom", "recoveryPointId": _resolved(choice, points)["id"]}
+    # InMageAzureV2 and InMageRcm take only an id; none means the latest (ASR processes what is pending).
+    if choice == "latest":
+        return {}
+    if choice == "custom":
+        return {"recoveryPointId": recovery_point_id}
+    return {"recoveryPointId": _resolved(choice, points)["id"]}
+
+
+def _resolved(choice, points):
+    kind = {"latest_processed": None, "latest_app_consistent": "AppConsistent", "latest_crash_consistent": "CrashConsistent"}[choice]
+    point = newest(points, kind)
+    if point is None:
+        raise StateError("the item has no %s recovery point" % choice.replace("latest_", "").replace("_", "-"))
+    return point
+
+
+def failover_body(provider, direction, choice, points, recovery_point_id=None, shutdown_source=False):
+    """(action, body) of a failover: DESIGN.md's wire table, exactly."""
+    action, failover_direction = failover_action(provider, direction)
+    details = {"instanceType": provider}
+    if provider == "InMageRcm":
+        details["performShutdown"] = "true" if shutdown_source else "false"
+    details.update(recovery_point_input(provider, choice, points, recovery_point_id))
+    properties = {}
+    if failover_direction:
+        properties["failoverDirection"] = failover_direction
+    if provider != "InMageRcmFailback":
+        # Classic shuts the source down through sourceSiteOperations; modernized through performShutdown,
+        # with sourceSiteOperations NotRequired (both recorded clients send it).
+        properties["sourceSiteOperations"] = "Required" if shutdown_source and provider != "InMageRcm" else "NotRequired"
+    properties["providerSpecificDetails"] = details
+    return action, {"properties": properties}
+
+
+def reprotect_body(provider, **inputs):
+    """The reProtect body for an item of ``provider`` (the provider it has before the reprotect).
+
+    Classic to on-premises (InMageAzureV2 item): master_target_id, process_server_id, retention_drive,
+    datastore_name, failback_policy_id, run_as_account_id (optional). Classic to Azure (InMage item):
+    process_server_id, run_as_account_id, policy_id. Modernized to on-premises (InMageRcm item):
+    reprotect_agent_id, datastore_name, log_storage_account_id, failback_policy_id. Modernized to Azure
+    (InMageRcmFailback item): process_server_id, run_as_account_id, policy_id.
+    """
+    if provider == "InMageAzureV2":
+        details = {"instanceType": "InMage", "masterTargetId": inputs["master_target_id"], "processServerId": inputs["process_server_id"],
+                   "retentionDrive": inputs["retention_drive"]}
+        if inputs.get("run_as_account_id"):
+            details["runAsAccountId"] = inputs["run_as_account_id"]
+        details.update(datastoreName=inputs["datastore_name"],
+                       # The Azure VM's temporary disk must not come back on-premises.
+                       diskExclusionInput={"volumeOptions": [{"volumeLabel": "Temporary Storage", "OnlyExcludeIfSingleVolume": "Yes"}]},
+                       profileId=inputs["failback_policy_id"])
+        return {"properties": {"failoverDirection": "RecoveryToPrimary", "providerSpecificDetails": details}}
+    if provider == "InMage":
+        details = {"instanceType": "InMageAzureV2", "masterTargetId": inputs["process_server_id"], "processServerId": inputs["process_server_id"]}
+        if inputs.get("run_as_account_id"):
+            details["runAsAccountId"] = inputs["run_as_account_id"]
+        details["policyId"] = inputs["policy_id"]
+        return {"properties": {"failoverDirection": "RecoveryToPrimary", "providerSpecificDetails": details}}
+    if provider == "InMageRcm":
+        details = {"instanceType": "InMageRcm", "reprotectAgentId": inputs["reprotect_agent_id"], "datastoreName": inputs["datastore_name"],
+                   "logStorageAccountId": inputs["log_storage_account_id"]}
+        if inputs.get("failback_policy_id"):
+            details["policyId"] = inputs["failback_policy_id"]
+        return {"properties": {"failoverDirection": "RecoveryToPrimary", "providerSpecificDetails": details}}
+    if provider == "InMageRcmFailback":
+        details = {"instanceType": "InMageRcmFailback", "processServerId": inputs["process_server_id"]}
+        if inputs.get("run_as_account_id"):
+            details["runAsAccountId"] = inputs["run_as_account_id"]
+        details["policyId"] = inputs["policy_id"]
+        return {"properties": {"providerSpecificDetails": details}}
+    raise StateError("a %s item cannot be reprotected by this collection: %s" % (provider, _provider_hint(provider)))
+
+
+def refusal(operation, allowed, item_name, protection_state):
+    """None when ASR allows ``operation`` now; else the sentence that says why not and what is allowed."""
+    if operation in (allowed or ()):
+        return None
+    return "%s is not allowed on %s now (protection state %s); ASR allows: %s" % (
+        operation, item_name, protection_state, ", ".join(allowed or ()) or "nothing (a job may be running)")
