@@ -62,8 +62,9 @@ def test_stage(allowed, running, expected):
 
 
 def test_next_steps_follow_the_cycle():
-    assert [next_step(w, s) for w, s in (("onprem", "replicating"), ("azure", "commit_pending"), ("azure", "committed"),
-                                           ("azure", "replicating"), ("onprem", "commit_pending"), ("onprem", "committed"))] == [
+    cycle = (("onprem", "replicating"), ("azure", "commit_pending"), ("azure", "committed"),
+             ("azure", "replicating"), ("onprem", "commit_pending"), ("onprem", "committed"))
+    assert [next_step(where, at) for where, at in cycle] == [
         "fail over to Azure", "commit (or change the recovery point)", "reprotect to on-premises", "fail back to on-premises",
         "commit the failback", "reprotect to Azure"]
 
