@@ -20,7 +20,7 @@ class SiteRecoveryError(Exception):
     """An error with ASR's code, message, possible causes and recommended action."""
 
     def __init__(self, message, code=None, possible_causes=None, recommended_action=None,
-                 status=None, correlation_id=None, request_id=None, details=None):
+                 status=None, correlation_id=None, request_id=None, details=None, job=None):
         super().__init__(message)
         self.message = message
         self.code = code
@@ -30,7 +30,7 @@ class SiteRecoveryError(Exception):
         self.correlation_id = correlation_id
         self.request_id = request_id
         self.details = details or []
-
+        self.job = job  # the job's facts, when the error is a job's
     def to_result(self):
         """The fields for ``fail_json``: ``msg`` plus an ``error`` dict without empty values."""
         error = dict(
@@ -53,7 +53,10 @@ class SiteRecoveryError(Exception):
             parts.append("Recommended action: %s" % self.recommended_action)
         if self.correlation_id:
             parts.append("Correlation id: %s" % self.correlation_id)
-        return dict(msg=" ".join(parts), error=error)
+        result = dict(msg=" ".join(parts), error=error)
+        if self.job:
+            result["job"] = self.job
+        return result
 
 
 def _first(mapping, *names):

@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the siterecovery.vmware collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ASR jobs: normalised facts, and waiting on one until it ends.
+
+Private to the collection. No Ansible, no SDK: the waiter gets a ``read(job_id)`` callable that
+returns the job's JSON. A wait that times out fails with the job's id and state and leaves the job
+running: this collection never cancels a failover by itself.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+from ansible_collections.siterecovery.vmware.plugins.module_utils._facts import pick
+
+ENDED = ("Succeeded", "Failed", "Cancelled", "CompletedWithInformation", "Skipped")
+TASK_FIELDS = (("name", "name"), ("friendly_name", "friendlyName"), ("state", "state"), ("state_description", "stateDescription"),
+               ("start_time", "startTime"), ("end_time", "endTime"))
+ERROR_FIELDS = (("code", "code"), ("message", "message"), ("possible_causes", "possibleCauses"), ("recommended_action", "recommendedAction"))
+
+
+def _errors(entries):
+    found = []
+    for entry in entries or []:
+        if not isinstance(entry, dict):
+            continue
+        service = entry.get("serviceErrorDetails") or {}
+        provider = entry.get("providerErrorDetails") or {}
+        facts = pick(service, ERROR_FIELDS)
+        if not facts and provider:
+            facts = pick(provider, (("code", "errorCode"), ("message", "errorMessage"), ("possible_causes", "possibleCauses"),
+                                    ("recommended_action", "recommendedAction")))
+        facts.update(pick(entry, (("task_id", "taskId"), ("level", "errorLevel"))))
+        found.append(facts)
+    return found
+
+
+def job_facts(job):
+    """Normalised facts about one job: id, state, times, target, tasks, errors."""
+    properties = job.get("properties") or {}
+    tasks = [dict(pick(t, TASK_FIELDS), errors=_errors(t.get("errors"))) for t in properties.get("tasks") or [] if isinstance(t, dict)]
+    current = next((t for t in tasks if t.get("state") in ("InProgress", "Suspended")), None)
+    return dict(
+        id=job.get("name"), arm_id=job.get("id"), operation=properties.get("scenarioName"), friendly_name=properties.get("friendlyName"),
+        state=properties.get("state"), state_description=properties.get("stateDescription"), start_time=properties.get("startTime"),
+        end_time=properties.get("endTime"), target_name=properties.get("targetObjectName"), target_id=properties.get("targetObjectId"),
+        allowed_actions=list(properties.get("allowedActions") or []), current_task=current["friendly_name"] if current else None,
+        tasks=tasks, errors=_errors(properties.get("errors")),
+    )
+
+
+def job_error(facts, context):
+    """The SiteRecoveryError of a job that ended Failed (or Cancelled), with ASR's first error."""
+    first = (facts["errors"] or [{}])[0]
+    failed_task = next((t for t in facts["tasks"] if t.get("state") == "Failed"), None)
+    where = " at task '%s'" % failed_task["friendly_name"] if failed_task else ""
+    message = "%s: job %s (%s) ended %s%s: %s" % (context, facts["id"], facts["operation"], facts["state"], where,
+                                                   first.get("message") or "no error detail")
+    return SiteRecoveryError(message, code=first.get("code"), possible_causes=first.get("possible_causes"),
+                             recommended_action=first.get("recommended_action"), details=facts["errors"][1:], job=facts)
+
+
+class JobWaiter:
+    """Follows a job until it ends, up to ``timeout`` seconds, reading it every ``sleep`` seconds."""
+
+    def __init__(self, read, timeout, sleep, progress=None, clock=time.monotonic, pause=time.sleep):
+        self.read = read
+        self.timeout = timeout
+        self.sleep = sleep
+        self.progress = progress  # called with the job's facts at each poll
+        self.clock = clock
+        self.pause = pause
+
+    def wait(self, job_id, context):
+        """The job's facts once it has ended; SiteRecoveryError when it failed or the wait timed out."""
+        deadline = self.clock() + self.timeout
+        while True:
+            facts = job_facts(self.read(job_id))
+            if self.progress:
+                self.progress(facts)
+            if facts["state"] in ENDED:
+                if facts["state"] in ("Failed", "Cancelled"):
+                    raise job_error(facts, context)
+                return facts
+            if facts["state"] == "Suspended":
+                error = SiteRecoveryError(
+                    "%s: job %s (%s) is suspended at task '%s' and waits for someone to resume it" % (
+                        context, facts["id"], facts["operation"], facts["current_task"]),
+                    code="JobSuspended", recommended_action="Resume the job (portal, or the ASR API) once the condition it waits for is met",
+                    job=facts)
+                raise error
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                error = SiteRecoveryError(
+                    "%s: job %s (%s) is still %s after %s s (current task: %s); it was left running, never cancelled. "
+                    "Wait on it again with asr_job_info (job_id %s, wait: true) or a longer wait_timeout" % (
+                        context, facts["id"], facts["operation"], facts["state"], self.timeout, facts["current_task"] or "none", facts["id"]),
+                    code="WaitTimeout", job=facts)
+                raise error
+            self.pause(min(self.sleep, remaining))
