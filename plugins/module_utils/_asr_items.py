@@ -41,12 +41,14 @@ def find_item(items, wanted):
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise ItemLookupError("%d replicated items are named %r: use the item's name or id instead (%s)"
-                           % (len(matches), wanted, ", ".join(sorted(i["name"] for i in matches))))
+        names = ", ".join(sorted(i["name"] for i in matches))
+        raise ItemLookupError("%d replicated items are named %r: use the item's name or id instead (%s)" % (len(matches), wanted, names))
     names = sorted({i["properties"].get("friendlyName") or i["name"] for i in items})
     near = difflib.get_close_matches(wanted, names, n=5, cutoff=0.5)
-    hint = ("; did you mean %s?" % ", ".join(near)) if near else ("; the vault protects: %s" % ", ".join(names[:20]) if names else
-                                                                  "; the vault protects no machine")
+    if near:
+        hint = "; did you mean %s?" % ", ".join(near)
+    else:
+        hint = "; the vault protects: %s" % ", ".join(names[:20]) if names else "; the vault protects no machine"
     raise ItemLookupError("no replicated item is named %r%s" % (wanted, hint))
 
 

@@ -56,8 +56,8 @@ def job_error(facts, context):
     first = (facts["errors"] or [{}])[0]
     failed_task = next((t for t in facts["tasks"] if t.get("state") == "Failed"), None)
     where = " at task '%s'" % failed_task["friendly_name"] if failed_task else ""
-    message = "%s: job %s (%s) ended %s%s: %s" % (context, facts["id"], facts["operation"], facts["state"], where,
-                                                   first.get("message") or "no error detail")
+    detail = first.get("message") or "no error detail"
+    message = "%s: job %s (%s) ended %s%s: %s" % (context, facts["id"], facts["operation"], facts["state"], where, detail)
     return SiteRecoveryError(message, code=first.get("code"), possible_causes=first.get("possible_causes"),
                              recommended_action=first.get("recommended_action"), details=facts["errors"][1:], job=facts)
 

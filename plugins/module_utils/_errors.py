@@ -31,6 +31,7 @@ class SiteRecoveryError(Exception):
         self.request_id = request_id
         self.details = details or []
         self.job = job  # the job's facts, when the error is a job's
+
     def to_result(self):
         """The fields for ``fail_json``: ``msg`` plus an ``error`` dict without empty values."""
         error = dict(
