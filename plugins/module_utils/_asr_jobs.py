@@ -15,6 +15,8 @@ import time
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._facts import pick
 
+# The options of every module that waits on a job (documented in the doc fragment siterecovery.vmware.wait).
+WAIT_SPEC = dict(wait=dict(type="bool", default=True), wait_timeout=dict(type="int", default=3600), wait_sleep=dict(type="int", default=30))
 ENDED = ("Succeeded", "Failed", "Cancelled", "CompletedWithInformation", "Skipped")
 TASK_FIELDS = (("name", "name"), ("friendly_name", "friendlyName"), ("state", "state"), ("state_description", "stateDescription"),
                ("start_time", "startTime"), ("end_time", "endTime"))

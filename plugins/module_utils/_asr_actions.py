@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the siterecovery.vmware collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Running an item action (failover, commit, reprotect, ...) the way an operator would.
+
+Private to the collection. Read first; refuse what ASR would refuse before any write; attach to a job
+of the same operation that already runs instead of starting another; send the POST once and, when
+its answer is lost, re-read the item to learn whether ASR took it; then wait on the job.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import address, item_facts
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import JobWaiter, job_facts
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import OPERATION_OF_ACTION, refusal
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
+from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+
+# The SDK method of each action, and the job scenario names that mean "this action is running".
+SDK_METHODS = {
+    "unplannedFailover": "begin_unplanned_failover",
+    "plannedFailover": "begin_planned_failover",
+    "failoverCommit": "begin_failover_commit",
+    "applyRecoveryPoint": "begin_apply_recovery_point",
+    "reProtect": "begin_reprotect",
+    "failoverCancel": "begin_failover_cancel",
+    "repairReplication": "begin_repair_replication",
+}
+SCENARIOS = {
+    "unplannedFailover": ("UnplannedFailover",),
+    "plannedFailover": ("PlannedFailover",),
+    "failoverCommit": ("CommitFailover", "FinalizeFailback", "Commit"),
+    "applyRecoveryPoint": ("ChangePit", "ChangeRecoveryPoint"),
+    "reProtect": ("SwitchReplicationGroupProtection", "Reprotect", "SwitchProtection"),
+    "failoverCancel": ("CancelFailover",),
+    "repairReplication": ("RepairReplication", "ResynchronizeReplication"),
+}
+# How long to look for the job of a POST whose answer was lost, in seconds.
+ATTACH_SECONDS = 30
+
+
+def state_summary(facts):
+    """What a diff shows of an item."""
+    return dict(running_in=facts["running_in"], stage=facts["stage"], protection_state=facts["protection_state"], provider=facts["provider"])
+
+
+class ItemAction:  # pylint: disable=too-many-instance-attributes
+    """One action on one item, from an AsrModule's options."""
+
+    def __init__(self, asr, item_name):
+        self.asr = asr
+        self.vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
+        with asr.step("finding replicated item %s in vault %s" % (item_name, asr.vault_name)):
+            self.item = self.vault.find(item_name)
+        self.before = item_facts(self.item)
+        self.name = self.before["friendly_name"] or self.item["name"]
+
+    def reread(self):
+        with self.asr.step("reading replicated item %s" % self.name):
+            self.item = self.vault.refresh(self.item)
+        return item_facts(self.item)
+
+    def running_job_of(self, action, facts=None):
+        """The id of the job of ``action`` running on the item now, or None."""
+        current = (facts or self.before)["current_job"]
+        if current and current["scenario"] in SCENARIOS[action]:
+            return current["id"]
+        return None
+
+    def refuse_unless_allowed(self, action):
+        """Fail before any write when ASR does not allow the action's operation now."""
+        facts = self.before
+        if facts["current_job"]:
+            raise SiteRecoveryError("%s: a %s job (%s) runs on %s; wait for it (asr_job_info job_id=%s wait=true) and run again"
+                                    % (action, facts["current_job"]["scenario"], facts["current_job"]["id"], self.name,
+                                       facts["current_job"]["id"]), code="OperationInProgress")
+        problem = refusal(OPERATION_OF_ACTION[action], facts["allowed_operations"], self.name, facts["protection_state"])
+        if problem:
+            raise SiteRecoveryError(problem, code="OperationNotAllowed",
+                                    recommended_action="the item's next step is: %s" % facts["next_step"])
+
+    def start(self, action, body=None):
+        """POST the action once; return the id of its job. A lost answer is resolved by reading the item again."""
+        method = getattr(self.asr.client.replication_protected_items, SDK_METHODS[action])
+        fabric, container, name = address(self.item)
+        args = [self.asr.resource_group, self.asr.vault_name, fabric, container, name]
+        if body is not None:
+            args.append(body)
+        context = "%s of %s" % (action, self.name)
+        try:
+            with self.asr.step("sending " + context):
+                method(*args, polling=False)
+        except SiteRecoveryError as error:
+            if error.status is not None and error.status < 500:
+                raise  # ASR answered and refused: nothing was started
+            job_id = self._find_started_job(action)
+            if job_id is None:
+                raise SiteRecoveryError("%s; reading the item again shows no %s job, so ASR did not take it: run the task again"
+                                        % (error.message, action), code=error.code) from error
+            return job_id
+        job_id = self._find_started_job(action)
+        if job_id is None:
+            raise SiteRecoveryError("ASR accepted %s but the item shows no job for it" % context, code="JobNotFound")
+        return job_id
+
+    def _find_started_job(self, action):
+        """The job of ``action`` on the item: from its current scenario, else among the vault's recent jobs."""
+        deadline = time.monotonic() + ATTACH_SECONDS
+        while True:
+            facts = self.reread()
+            job_id = self.running_job_of(action, facts)
+            if job_id:
+                return job_id
+            with self.asr.step("listing the recent jobs of vault %s" % self.asr.vault_name):
+                recent = [job_facts(j) for j in self.vault.jobs()]
+            mine = [j for j in recent if j["target_name"] == self.name and j["operation"] in SCENARIOS[action]
+                    and (j["start_time"] or "") >= (self.before.get("current_job") or {}).get("start_time", "")]
+            if mine:
+                return max(mine, key=lambda j: j["start_time"] or "")["id"]
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(2)
+
+    def wait(self, job_id, context):
+        params = self.asr.params
+
+        def read(job):
+            with self.asr.step("reading job %s" % job):
+                return self.vault.job(job)
+
+        if not params.get("wait", True):
+            return job_facts(read(job_id))
+        return JobWaiter(read, params["wait_timeout"], params["wait_sleep"]).wait(job_id, context)
+
+    def result(self, changed, job=None, message=None):
+        after = self.reread() if changed or job else self.before
+        result = dict(changed=changed, replicated_item=after, job=job,
+                      diff=dict(before=state_summary(self.before), after=state_summary(after)))
+        if message:
+            result["msg"] = message
+        return result

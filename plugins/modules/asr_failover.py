@@ -1,0 +1,162 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the siterecovery.vmware collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: asr_failover
+short_description: Fail a replicated machine over to Azure, or back on-premises
+version_added: 0.1.0
+description:
+  - Fails over one replicated item in the direction given, with the request its provider takes (classic or modernized,
+    to Azure or back), which is C(unplannedFailover) to Azure and for the classic failback, C(plannedFailover) for the modernized failback.
+  - Idempotent. A machine already running in the target direction reports C(changed=false); a failover job already running on
+    the item is waited on instead of starting another.
+  - Everything is checked before any request (the item, the direction, the recovery point, the operation ASR allows); check
+    mode stops there.
+  - A wait that times out fails with the job's id and state; the failover goes on (it is never cancelled).
+author:
+  - siterecovery.vmware maintainers (@siterecovery)
+options:
+  name:
+    description: The item, by the machine's name, the item's name, or its ARM id.
+    type: str
+    required: true
+  direction:
+    description:
+      - V(to_azure) fails over a machine running on-premises; V(to_onprem) fails a machine back from Azure
+        (after the reprotect to on-premises).
+    type: str
+    required: true
+    choices: [to_azure, to_onprem]
+  recovery_point:
+    description:
+      - The recovery point to fail over to.
+      - V(latest) lets ASR process the data it has not processed yet (lowest RPO); a modernized failback takes the latest crash-consistent point.
+      - V(latest_processed), V(latest_app_consistent), V(latest_crash_consistent) are read from the item's recovery points
+        where the provider takes a recovery point id.
+      - V(custom) takes O(recovery_point_id).
+      - A modernized failback takes only V(latest), V(latest_app_consistent) and V(latest_crash_consistent); other choices fail before any request.
+    type: str
+    default: latest
+    choices: [latest, latest_processed, latest_app_consistent, latest_crash_consistent, custom]
+  recovery_point_id:
+    description: With O(recovery_point=custom), the recovery point's id (or ARM id), from M(siterecovery.vmware.asr_recovery_point_info).
+    type: str
+  shutdown_source:
+    description:
+      - Shut the source machine down before the failover (the portal's "Shut down machine before beginning failover").
+        The failover goes on if the shutdown fails.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - siterecovery.vmware.azure
+  - siterecovery.vmware.azure.vault
+  - siterecovery.vmware.wait
+  - siterecovery.vmware.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  action_group:
+    description: Use C(group/siterecovery.vmware.asr) in C(module_defaults) to set the Azure and vault options once.
+    support: full
+    membership:
+      - siterecovery.vmware.asr
+"""
+
+EXAMPLES = r"""
+- name: Fail vm-web-01 over to Azure, to its latest app-consistent point, shutting it down first
+  siterecovery.vmware.asr_failover:
+    resource_group: rg-dr
+    vault_name: vault-dr
+    name: vm-web-01
+    direction: to_azure
+    recovery_point: latest_app_consistent
+    shutdown_source: true
+    wait_timeout: 7200
+
+- name: Fail it back on-premises once it is reprotected
+  siterecovery.vmware.asr_failover:
+    resource_group: rg-dr
+    vault_name: vault-dr
+    name: vm-web-01
+    direction: to_onprem
+"""
+
+RETURN = r"""
+replicated_item:
+  description: The item's facts after the failover (see M(siterecovery.vmware.asr_replicated_item_info)).
+  returned: always
+  type: dict
+job:
+  description: The failover job (id, operation, state, times, tasks, errors); null when nothing was done.
+  returned: always
+  type: dict
+request:
+  description: The ASR action sent (or that would be sent in check mode) and its body, without secrets.
+  returned: when a failover is (or would be) started
+  type: dict
+"""
+
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import point_facts
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, failover_body
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
+from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+
+TARGET = {"to_azure": "azure", "to_onprem": "onprem"}
+
+
+def failover(asr):
+    params = asr.params
+    action = ItemAction(asr, params["name"])
+    facts = action.before
+    for name in ("unplannedFailover", "plannedFailover"):
+        attached = action.running_job_of(name)
+        if attached:
+            job = action.wait(attached, "failing %s over" % action.name)
+            return action.result(True, job, "attached to the failover job that was running")
+    if facts["running_in"] == TARGET[params["direction"]] and not facts["current_job"]:
+        return action.result(False, message="%s runs in %s already (%s)" % (action.name, facts["running_in"], facts["protection_state"]))
+    points = []
+    if params["recovery_point"] != "latest" and facts["provider"] != "InMageRcmFailback":  # only then is a point id resolved
+        with asr.step("reading the recovery points of %s" % action.name):
+            points = [point_facts(p) for p in action.vault.points(action.item)]
+    try:
+        verb, body = failover_body(facts["provider"], params["direction"], params["recovery_point"], points,
+                                   params["recovery_point_id"], params["shutdown_source"])
+    except StateError as exc:
+        raise SiteRecoveryError("%s: %s" % (action.name, exc), code="InvalidFailoverRequest",
+                                recommended_action="the item's next step is: %s" % facts["next_step"]) from exc
+    action.refuse_unless_allowed(verb)
+    request = dict(action=verb, body=body)
+    if asr.check_mode:
+        result = action.result(True, message="would fail %s over %s" % (action.name, params["direction"].replace("_", " ")))
+        result["request"] = request
+        return result
+    job_id = action.start(verb, body)
+    result = action.result(True, action.wait(job_id, "failing %s over %s" % (action.name, params["direction"].replace("_", " "))))
+    result["request"] = request
+    return result
+
+
+def main():
+    spec = dict(
+        name=dict(type="str", required=True),
+        direction=dict(type="str", required=True, choices=["to_azure", "to_onprem"]),
+        recovery_point=dict(type="str", default="latest",
+                            choices=["latest", "latest_processed", "latest_app_consistent", "latest_crash_consistent", "custom"]),
+        recovery_point_id=dict(type="str"),
+        shutdown_source=dict(type="bool", default=False),
+        **WAIT_SPEC
+    )
+    AsrModule(argument_spec=spec, supports_check_mode=True, required_if=[("recovery_point", "custom", ["recovery_point_id"])]).run(failover)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the siterecovery.vmware collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: asr_recovery_point_info
+short_description: List the recovery points of a replicated item, newest first
+version_added: 0.1.0
+description:
+  - Reads the recovery points of one replicated item (crash-consistent and app-consistent), newest first, with a summary.
+  - Use it to choose the point a failover goes to, or to see the RPO a failover would achieve now.
+author:
+  - siterecovery.vmware maintainers (@siterecovery)
+options:
+  name:
+    description: The item, by the machine's name, the item's name, or its ARM id.
+    type: str
+    required: true
+  type:
+    description: Only the points of this type.
+    type: str
+    choices: [AppConsistent, CrashConsistent]
+extends_documentation_fragment:
+  - siterecovery.vmware.azure
+  - siterecovery.vmware.azure.vault
+  - siterecovery.vmware.attributes.info_module
+attributes:
+  action_group:
+    description: Use C(group/siterecovery.vmware.asr) in C(module_defaults) to set the Azure and vault options once.
+    support: full
+    membership:
+      - siterecovery.vmware.asr
+"""
+
+EXAMPLES = r"""
+- name: The newest app-consistent point of vm-db-01
+  siterecovery.vmware.asr_recovery_point_info:
+    resource_group: rg-dr
+    vault_name: vault-dr
+    name: vm-db-01
+    type: AppConsistent
+  register: points
+
+- name: How old it is
+  ansible.builtin.debug:
+    msg: "newest app-consistent point: {{ points.summary.latest.time | default('none') }}"
+"""
+
+RETURN = r"""
+recovery_points:
+  description: The recovery points, newest first.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The point's ARM id (what C(recovery_point_id) takes).
+      type: str
+    name:
+      description: The point's name.
+      type: str
+    time:
+      description: When the point was taken (UTC, ISO 8601).
+      type: str
+    type:
+      description: V(CrashConsistent) or V(AppConsistent).
+      type: str
+summary:
+  description: Count, latest, latest_app_consistent and oldest point.
+  returned: always
+  type: dict
+item:
+  description: The item's name, friendly name and id.
+  returned: always
+  type: dict
+"""
+
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import point_facts, points_summary
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
+
+
+def read_points(asr):
+    vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
+    with asr.step("finding replicated item %s in vault %s" % (asr.params["name"], asr.vault_name)):
+        item = vault.find(asr.params["name"])
+    with asr.step("reading the recovery points of %s" % item["properties"].get("friendlyName")):
+        points = [point_facts(p) for p in vault.points(item)]
+    if asr.params["type"]:
+        points = [p for p in points if p["type"] == asr.params["type"]]
+    points.sort(key=lambda p: p["time"] or "", reverse=True)
+    return dict(changed=False, recovery_points=points, summary=points_summary(points),
+                item=dict(name=item["name"], friendly_name=item["properties"].get("friendlyName"), id=item["id"]))
+
+
+def main():
+    spec = dict(name=dict(type="str", required=True), type=dict(type="str", choices=["AppConsistent", "CrashConsistent"]))
+    AsrModule(argument_spec=spec, supports_check_mode=True).run(read_points)
+
+
+if __name__ == "__main__":
+    main()

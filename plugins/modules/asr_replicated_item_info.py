@@ -1,0 +1,181 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the siterecovery.vmware collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: asr_replicated_item_info
+short_description: Read the replicated items of a vault and where each stands in the failover-failback cycle
+version_added: 0.1.0
+description:
+  - Reads one replicated item (a VMware VM or physical server protected by Azure Site Recovery), or all of a vault's,
+    and returns normalised facts about each.
+  - O(name) accepts the machine's name as people know it (the item's friendly name), the item's name or its ARM id.
+  - Each item says where the machine runs now (RV(replicated_items[].running_in), the same for classic and modernized items whatever
+    C(activeLocation) says), its stage in the cycle and the next step.
+author:
+  - siterecovery.vmware maintainers (@siterecovery)
+options:
+  name:
+    description:
+      - One item, by the machine's name, the item's name, or its ARM id.
+      - The task fails, naming close matches, when no item answers to it, and when several machines share the name.
+    type: str
+  running_in:
+    description: Only the items whose machine runs there now.
+    type: str
+    choices: [azure, onprem]
+  protection_state:
+    description: Only the items in this ASR protection state (for example V(Protected), V(UnplannedFailoverCommitted)).
+    type: str
+  provider:
+    description: Only the items of this replication provider.
+    type: str
+    choices: [InMageAzureV2, InMage, InMageRcm, InMageRcmFailback]
+  recovery_points:
+    description:
+      - Add a summary of each item's recovery points (count, newest, newest app-consistent, oldest).
+      - One more request per item; on by default when O(name) is given.
+    type: bool
+extends_documentation_fragment:
+  - siterecovery.vmware.azure
+  - siterecovery.vmware.azure.vault
+  - siterecovery.vmware.attributes.info_module
+attributes:
+  action_group:
+    description: Use C(group/siterecovery.vmware.asr) in C(module_defaults) to set the Azure and vault options once.
+    support: full
+    membership:
+      - siterecovery.vmware.asr
+"""
+
+EXAMPLES = r"""
+- name: Where is vm-web-01, and what comes next?
+  siterecovery.vmware.asr_replicated_item_info:
+    resource_group: rg-dr
+    vault_name: vault-dr
+    name: vm-web-01
+  register: web
+
+- name: Show it
+  ansible.builtin.debug:
+    msg: "{{ web.replicated_items[0].friendly_name }} runs in {{ web.replicated_items[0].running_in }}; next: {{ web.replicated_items[0].next_step }}"
+
+- name: Every machine that is running in Azure now
+  siterecovery.vmware.asr_replicated_item_info:
+    resource_group: rg-dr
+    vault_name: vault-dr
+    running_in: azure
+  register: in_azure
+"""
+
+RETURN = r"""
+replicated_items:
+  description: The replicated items, with the keys below (null when ASR does not say).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The item's name (ARM).
+      type: str
+    id:
+      description: The item's ARM id.
+      type: str
+    friendly_name:
+      description: The machine's name.
+      type: str
+      sample: vm-web-01
+    provider:
+      description: The replication provider (C(providerSpecificDetails.instanceType)).
+      type: str
+      sample: InMageAzureV2
+    generation:
+      description: V(classic) or V(modernized).
+      type: str
+    running_in:
+      description: Where the machine runs now, V(azure) or V(onprem), derived from the provider and C(activeLocation).
+      type: str
+    stage:
+      description:
+        - V(replicating) (can fail over), V(commit_pending) (failed over, not committed), V(committed) (waiting for a reprotect),
+          V(busy) (a job runs), V(other).
+      type: str
+    next_step:
+      description: What the cycle does next, in words.
+      type: str
+      sample: fail over to Azure
+    protection_state:
+      description: ASR's protection state.
+      type: str
+    active_location:
+      description: ASR's C(activeLocation) (its meaning depends on the provider; use RV(replicated_items[].running_in)).
+      type: str
+    replication_health:
+      description: V(Normal), V(Warning) or V(Critical).
+      type: str
+    health_errors:
+      description: The item's health errors (code, message, severity, possible_causes, recommended_action).
+      type: list
+      elements: dict
+    allowed_operations:
+      description: The operations ASR allows now.
+      type: list
+      elements: str
+    current_job:
+      description: The job running on the item (scenario, id, start_time), or null.
+      type: dict
+    multi_vm_group:
+      description: The multi-VM consistency group the item belongs to, or null.
+      type: str
+    recovery_vm:
+      description: The Azure VM a failover creates (name, size, resource_group_id, availability_set_id, network_id, subnet, static_ip).
+      type: dict
+    resync_required:
+      description: True when ASR says the replication must be resynchronised.
+      type: bool
+    recovery_points:
+      description: Count, latest, latest_app_consistent and oldest recovery point (id, time, type).
+      type: dict
+      returned: when O(recovery_points) is true, or O(name) is given
+"""
+
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts, points_summary
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
+
+
+def read_items(asr):
+    params = asr.params
+    vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
+    with asr.step("reading the replicated items of vault %s" % asr.vault_name):
+        items = vault.items()
+        if params["name"]:
+            items = [vault.find(params["name"], items)]
+    facts = [item_facts(i) for i in items]
+    wanted = dict(running_in=params["running_in"], protection_state=params["protection_state"], provider=params["provider"])
+    facts = [f for f in facts if all(v is None or str(f.get(k) or "").lower() == v.lower() for k, v in wanted.items())]
+    with_points = params["recovery_points"] if params["recovery_points"] is not None else bool(params["name"])
+    if with_points:
+        by_id = dict((i["id"], i) for i in items)
+        for fact in facts:
+            with asr.step("reading the recovery points of %s" % fact["friendly_name"]):
+                fact["recovery_points"] = points_summary([point_facts(p) for p in vault.points(by_id[fact["id"]])])
+    return dict(changed=False, replicated_items=facts)
+
+
+def main():
+    spec = dict(
+        name=dict(type="str"),
+        running_in=dict(type="str", choices=["azure", "onprem"]),
+        protection_state=dict(type="str"),
+        provider=dict(type="str", choices=["InMageAzureV2", "InMage", "InMageRcm", "InMageRcmFailback"]),
+        recovery_points=dict(type="bool"),
+    )
+    AsrModule(argument_spec=spec, supports_check_mode=True).run(read_items)
+
+
+if __name__ == "__main__":
+    main()
