@@ -102,16 +102,17 @@ def failover_action(provider, direction):
     }
     if (provider, direction) not in table:
         where = "Azure" if direction == "to_azure" else "on-premises"
-        raise StateError("a %s item cannot fail over to %s: %s" % (provider, where, _provider_hint(provider)))
+        article = "an" if provider[:1] in "AEIOU" else "a"
+        raise StateError("%s %s item cannot fail over to %s: %s" % (article, provider, where, _provider_hint(provider)))
     return table[(provider, direction)]
 
 
 def _provider_hint(provider):
     return {
-        "InMageAzureV2": "it replicates to Azure (fail it over with direction to_azure)",
-        "InMageRcm": "it replicates to Azure (fail it over with direction to_azure)",
-        "InMage": "it replicates to on-premises (fail it back with direction to_onprem)",
-        "InMageRcmFailback": "it replicates to on-premises (fail it back with direction to_onprem)",
+        "InMageAzureV2": "it replicates from on-premises to Azure; to fail back, reprotect it to on-premises first",
+        "InMageRcm": "it replicates from on-premises to Azure; to fail back, reprotect it to on-premises first",
+        "InMage": "it replicates from Azure to on-premises; to fail over to Azure again, commit the failback and reprotect it to Azure first",
+        "InMageRcmFailback": "it replicates from Azure to on-premises; to fail over to Azure again, commit the failback and reprotect it to Azure first",
     }.get(provider, "this collection handles VMware and physical servers (InMageAzureV2, InMage, InMageRcm, InMageRcmFailback)")
 
 

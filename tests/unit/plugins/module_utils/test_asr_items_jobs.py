@@ -7,6 +7,7 @@ import copy
 
 import pytest
 
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import state_summary
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import (
     ItemLookupError,
     address,
@@ -146,3 +147,8 @@ def test_waiter_reports_a_failed_job_with_asr_error(recording):
     assert raised.value.code == "28031"
     assert "ended Failed at task 'Start failover': Core quota exceeded." in raised.value.message
     assert raised.value.recommended_action == "Raise the quota."
+
+
+def test_diff_summary_of_an_item(items):
+    assert state_summary(item_facts(items[1])) == dict(running_in="azure", stage="committed", protection_state="UnplannedFailoverCommitted",
+                                                       provider="InMageRcm")

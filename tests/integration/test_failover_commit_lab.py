@@ -1,0 +1,163 @@
+# -*- coding: utf-8 -*-
+"""asr_failover and asr_commit from the installed collection against the lab: the writes each run sends,
+idempotence, check mode, attaching to a running job, lost answers, timeouts, and refusals before any write."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from installed_collection import run_playbook, write_playbook
+from labrunner import start_lab
+
+WAIT = {"wait_sleep": 1, "wait_timeout": 60}
+
+
+@pytest.fixture(scope="module")
+def classic_lab(tmp_path_factory):
+    running = start_lab(tmp_path_factory.mktemp("actions-classic"), "classic")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def modernized_lab(tmp_path_factory):
+    running = start_lab(tmp_path_factory.mktemp("actions-modernized"), "modernized")
+    yield running
+    running.stop()
+
+
+def control(lab, endpoint, verb="GET", **body):
+    answer = requests.request(verb, lab.control_url + "/" + endpoint, json=body or None, verify=lab.ca_bundle, timeout=10)
+    assert answer.status_code in (200, 201), answer.text
+    return answer.json()
+
+
+def writes(lab):
+    """The write requests the lab has answered so far (POST, PUT, PATCH, DELETE)."""
+    return [r for r in control(lab, "requests") if r["method"] in ("POST", "PUT", "PATCH", "DELETE")]
+
+
+def task(installed_env, lab, tmp_path, module, args, check=False, extra=()):
+    step = {"siterecovery.vmware." + module: dict(WAIT, **args)}
+    if check:
+        step["check_mode"] = True
+    done, result = run_playbook(dict(installed_env, **lab.env), write_playbook(tmp_path, [step]), *extra)
+    assert result is not None, done.stdout + done.stderr
+    assert lab.client_secret not in done.stdout + done.stderr
+    return done.returncode, result
+
+
+def test_classic_failover_then_commit(installed_env, classic_lab, tmp_path):
+    lab = classic_lab
+    before = len(writes(lab))
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-win-01", "direction": "to_azure"}, check=True)
+    assert code == 0 and result["changed"] is True
+    assert result["request"]["body"]["properties"]["failoverDirection"] == "PrimaryToRecovery"
+    assert len(writes(lab)) == before  # check mode sends no write
+
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-win-01", "direction": "to_azure",
+                                                                       "recovery_point": "latest_app_consistent"})
+    assert code == 0, result
+    assert result["changed"] is True and result["job"]["state"] == "Succeeded"
+    assert result["replicated_item"]["running_in"] == "azure" and result["replicated_item"]["stage"] == "commit_pending"
+    assert result["request"]["body"]["properties"]["providerSpecificDetails"]["recoveryPointId"].endswith(
+        result["replicated_item"]["failover_recovery_point_id"].rsplit("/", 1)[1])
+    sent = len(writes(lab))
+    assert sent == before + 1
+
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-win-01", "direction": "to_azure"})
+    assert code == 0 and result["changed"] is False and "runs in azure already" in result["msg"]
+    assert len(writes(lab)) == sent  # the second run sends nothing
+
+    code, result = task(installed_env, lab, tmp_path, "asr_commit", {"name": "vm-win-01"})
+    assert code == 0 and result["changed"] is True and result["replicated_item"]["stage"] == "committed"
+    code, result = task(installed_env, lab, tmp_path, "asr_commit", {"name": "vm-win-01"})
+    assert code == 0 and result["changed"] is False and "committed already" in result["msg"]
+    assert len(writes(lab)) == sent + 1
+
+
+def test_modernized_failover_and_failback(installed_env, modernized_lab, tmp_path):
+    lab = modernized_lab
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-lin-01", "direction": "to_azure", "shutdown_source": True})
+    assert code == 0, result
+    details = result["request"]["body"]["properties"]["providerSpecificDetails"]
+    assert details == {"instanceType": "InMageRcm", "performShutdown": "true"}
+    control(lab, "stage", "POST", item="vm-lin-01", stage="reprotected")
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-lin-01", "direction": "to_onprem",
+                                                                       "recovery_point": "latest_app_consistent"})
+    assert code == 0, result
+    assert result["request"] == {"action": "plannedFailover", "body": {"properties": {"providerSpecificDetails": {
+        "instanceType": "InMageRcmFailback", "recoveryPointType": "ApplicationConsistent"}}}}
+    assert result["replicated_item"]["running_in"] == "onprem" and result["replicated_item"]["stage"] == "commit_pending"
+    code, result = task(installed_env, lab, tmp_path, "asr_commit", {"name": "vm-lin-01"})
+    assert code == 0 and result["replicated_item"]["running_in"] == "onprem" and result["replicated_item"]["stage"] == "committed"
+
+
+def test_a_running_failover_is_attached_to(installed_env, classic_lab, tmp_path):
+    lab = classic_lab
+    control(lab, "faults", "POST", kind="job", action="unplannedFailover", item="vm-lin-01", suspend_at_task=3)
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-lin-01", "direction": "to_azure", "wait": False})
+    assert code == 0 and result["job"]["state"] in ("NotStarted", "InProgress", "Suspended")
+    job_id = result["job"]["id"]
+    sent = len(writes(lab))
+    # Still running (suspended): a second run waits on that job, and says so when it cannot go on.
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-lin-01", "direction": "to_azure"})
+    assert code == 2 and result["error"]["code"] == "JobSuspended" and result["job"]["id"] == job_id
+    assert len(writes(lab)) == sent  # no second failover
+
+
+def test_a_lost_answer_starts_no_second_job(installed_env, classic_lab, tmp_path):
+    lab = classic_lab
+    control(lab, "faults", "POST", kind="drop_after", method="POST", path="/unplannedFailover$")
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-win-02", "direction": "to_azure"})
+    assert code == 0, result
+    assert result["replicated_item"]["running_in"] == "azure"
+    failovers = [r for r in writes(lab) if r["path"].endswith("/unplannedFailover") and "vm-win-02" in r["path"]]
+    assert len(failovers) == 1 and failovers[0]["fault"] == "drop_after"
+
+
+def test_a_wait_that_runs_out_leaves_the_job_running(installed_env, classic_lab, tmp_path):
+    lab = classic_lab
+    control(lab, "faults", "POST", kind="job", action="unplannedFailover", item="phys-01", never_ends=True)
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "phys-01", "direction": "to_azure", "wait_timeout": 3})
+    assert code == 2
+    assert result["error"]["code"] == "WaitTimeout"
+    assert "left running, never cancelled" in result["msg"] and result["job"]["id"] in result["msg"]
+    state = control(lab, "state")["items"]["phys-01"]
+    assert state["job"] == result["job"]["id"]
+    assert not [r for r in writes(lab) if "/cancel" in r["path"]]
+
+
+def test_a_failed_job_fails_the_task_with_asr_error(installed_env, modernized_lab, tmp_path):
+    lab = modernized_lab
+    control(lab, "faults", "POST", kind="job", action="unplannedFailover", item="vm-win-02", fail_at_task=3,
+            error={"code": "28031", "message": "Core quota exceeded.", "possibleCauses": "Quota.", "recommendedAction": "Raise the quota."})
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-win-02", "direction": "to_azure"})
+    assert code == 2
+    assert result["error"]["code"] == "28031"
+    assert "ended Failed at task 'Start failover': Core quota exceeded." in result["msg"]
+    assert "Recommended action: Raise the quota." in result["msg"]
+
+
+@pytest.mark.parametrize(
+    "module, args, fragment",
+    [
+        ("asr_failover", {"name": "vm-nope", "direction": "to_azure"}, "no replicated item is named 'vm-nope'"),
+        ("asr_failover", {"name": "vm-win-01", "direction": "sideways"}, "value of direction must be one of"),
+        # vm-win-02 is committed in Azure (below): it must be reprotected before it can fail back.
+        ("asr_failover", {"name": "vm-win-02", "direction": "to_onprem"}, "an InMageAzureV2 item cannot fail over to on-premises"),
+        ("asr_failover", {"name": "vm-win-01", "direction": "to_azure", "recovery_point": "custom"}, "recovery_point is custom but"),
+        ("asr_failover", {"name": "vm-win-01", "direction": "to_azure", "recovery_point": "custom", "recovery_point_id": "nope"},
+         "recovery point nope is not one of the item's"),
+        ("asr_commit", {"name": "vm-win-01"}, "Commit is not allowed on vm-win-01 now (protection state Protected)"),
+        ("asr_commit", {"name": "vm-win-01", "vault_name": "vault-gone"}, "check resource_group and vault_name"),
+        ("asr_commit", {"name": "vm-win-01", "wait_timeout": "soon"}, "wait_timeout"),
+    ],
+)
+def test_bad_inputs_fail_before_any_write(installed_env, tmp_path, module, args, fragment, lab):
+    control(lab, "stage", "POST", item="vm-win-02", stage="committed")
+    before = len(writes(lab))
+    code, result = task(installed_env, lab, tmp_path, module, args)
+    assert code == 2
+    assert fragment in result["msg"]
+    assert len(writes(lab)) == before
