@@ -161,3 +161,40 @@ def test_bad_inputs_fail_before_any_write(installed_env, tmp_path, module, args,
     assert code == 2
     assert fragment in result["msg"]
     assert len(writes(lab)) == before
+
+
+def test_change_recovery_point_before_commit(installed_env, modernized_lab, tmp_path):
+    lab = modernized_lab
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-win-01", "direction": "to_azure"})
+    assert code == 0, result
+    code, result = task(installed_env, lab, tmp_path, "asr_apply_recovery_point", {"name": "vm-win-01"})
+    assert code == 0 and result["changed"] is True, result
+    assert result["recovery_point"]["type"] == "AppConsistent"
+    assert result["replicated_item"]["failover_recovery_point_id"].endswith(result["recovery_point"]["name"])
+    sent = len(writes(lab))
+    code, result = task(installed_env, lab, tmp_path, "asr_apply_recovery_point", {"name": "vm-win-01"})
+    assert code == 0 and result["changed"] is False and len(writes(lab)) == sent
+    task(installed_env, lab, tmp_path, "asr_commit", {"name": "vm-win-01"})
+    code, result = task(installed_env, lab, tmp_path, "asr_apply_recovery_point", {"name": "vm-win-01", "recovery_point": "latest_processed"})
+    assert code == 2 and "ChangePit is not allowed on vm-win-01" in result["msg"]
+
+
+def test_cancel_a_completed_failback(installed_env, modernized_lab, tmp_path):
+    lab = modernized_lab
+    control(lab, "stage", "POST", item="vm-win-02", stage="failed_back")
+    code, result = task(installed_env, lab, tmp_path, "asr_cancel_failover", {"name": "vm-win-02"}, check=True)
+    assert code == 0 and result["changed"] is True and control(lab, "state")["items"]["vm-win-02"]["phase"] == "modernized_failed_back"
+    code, result = task(installed_env, lab, tmp_path, "asr_cancel_failover", {"name": "vm-win-02"})
+    assert code == 0 and result["changed"] is True, result
+    assert (result["replicated_item"]["running_in"], result["replicated_item"]["stage"]) == ("azure", "replicating")
+    code, result = task(installed_env, lab, tmp_path, "asr_cancel_failover", {"name": "vm-win-02"})
+    assert code == 0 and result["changed"] is False
+
+
+def test_resync_when_asr_asks_for_it(installed_env, lab, tmp_path):
+    code, result = task(installed_env, lab, tmp_path, "asr_resync", {"name": "vm-lin-01"})
+    assert code == 0 and result["changed"] is False and "needs no resync" in result["msg"]
+    control(lab, "health", "POST", item="vm-lin-01", resync_required=True)
+    code, result = task(installed_env, lab, tmp_path, "asr_resync", {"name": "vm-lin-01"})
+    assert code == 0 and result["changed"] is True and result["job"]["operation"] == "RepairReplication", result
+    assert result["replicated_item"]["resync_required"] is False

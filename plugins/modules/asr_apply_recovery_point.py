@@ -1,0 +1,128 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the siterecovery.vmware collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: asr_apply_recovery_point
+short_description: Change the recovery point of a failed-over machine before the commit
+version_added: 0.1.0
+description:
+  - The portal's "Change recovery point" (ASR's C(applyRecoveryPoint); operation C(ChangePit)), for a machine failed over
+    to Azure and not committed yet. After the commit ASR refuses it, and so does this module, before any request.
+  - Idempotent. A machine already on the chosen point reports C(changed=false); a change already running is waited on.
+author:
+  - siterecovery.vmware maintainers (@siterecovery)
+options:
+  name:
+    description: The item, by the machine's name, the item's name, or its ARM id.
+    type: str
+    required: true
+  recovery_point:
+    description: The point to move to, read from the item's recovery points; V(custom) takes O(recovery_point_id).
+    type: str
+    default: latest_app_consistent
+    choices: [latest_processed, latest_app_consistent, latest_crash_consistent, custom]
+  recovery_point_id:
+    description: With O(recovery_point=custom), the recovery point's id or ARM id.
+    type: str
+extends_documentation_fragment:
+  - siterecovery.vmware.azure
+  - siterecovery.vmware.azure.vault
+  - siterecovery.vmware.wait
+  - siterecovery.vmware.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  action_group:
+    description: Use C(group/siterecovery.vmware.asr) in C(module_defaults) to set the Azure and vault options once.
+    support: full
+    membership:
+      - siterecovery.vmware.asr
+"""
+
+EXAMPLES = r"""
+- name: Move vm-db-01 to its latest app-consistent point before committing
+  siterecovery.vmware.asr_apply_recovery_point:
+    resource_group: rg-dr
+    vault_name: vault-dr
+    name: vm-db-01
+    recovery_point: latest_app_consistent
+"""
+
+RETURN = r"""
+replicated_item:
+  description: The item's facts afterwards (see M(siterecovery.vmware.asr_replicated_item_info)).
+  returned: always
+  type: dict
+job:
+  description: The job that changed the point; null when nothing was done.
+  returned: always
+  type: dict
+recovery_point:
+  description: The point chosen (id, name, time, type).
+  returned: always
+  type: dict
+"""
+
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import point_facts
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, recovery_point_input
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
+from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+
+
+def apply_point(asr):
+    params = asr.params
+    action = ItemAction(asr, params["name"])
+    facts = action.before
+    attached = action.running_job_of("applyRecoveryPoint")
+    if attached:
+        return action.result(True, action.wait(attached, "changing the recovery point of %s" % action.name), "attached to the running change")
+    if facts["provider"] not in ("InMageAzureV2", "InMageRcm"):
+        raise SiteRecoveryError("%s: the recovery point can be changed only after a failover to Azure, before its commit (the item is %s, %s)"
+                                % (action.name, facts["provider"], facts["protection_state"]), code="OperationNotAllowed")
+    action.refuse_unless_allowed("applyRecoveryPoint")  # after the commit ASR allows no change: refused first
+    with asr.step("reading the recovery points of %s" % action.name):
+        points = [point_facts(p) for p in action.vault.points(action.item)]
+    try:
+        point_id = recovery_point_input(facts["provider"], params["recovery_point"], points, params["recovery_point_id"])["recoveryPointId"]
+    except StateError as exc:
+        raise SiteRecoveryError("%s: %s" % (action.name, exc), code="InvalidRecoveryPoint") from exc
+    chosen = next(p for p in points if p["id"] == point_id)
+    current = (facts["failover_recovery_point_id"] or "").lower()
+    if current and current.rsplit("/", 1)[-1] == point_id.lower().rsplit("/", 1)[-1]:
+        result = action.result(False, message="%s is on recovery point %s already" % (action.name, chosen["time"]))
+        result["recovery_point"] = chosen
+        return result
+    details = {"instanceType": facts["provider"]}
+    if facts["provider"] == "InMageRcm":
+        details["recoveryPointId"] = point_id
+    body = {"properties": {"recoveryPointId": point_id, "providerSpecificDetails": details}}
+    if asr.check_mode:
+        result = action.result(True, message="would move %s to recovery point %s" % (action.name, chosen["time"]))
+    else:
+        job_id = action.start("applyRecoveryPoint", body)
+        result = action.result(True, action.wait(job_id, "changing the recovery point of %s" % action.name))
+    result["recovery_point"] = chosen
+    return result
+
+
+def main():
+    spec = dict(
+        name=dict(type="str", required=True),
+        recovery_point=dict(type="str", default="latest_app_consistent",
+                            choices=["latest_processed", "latest_app_consistent", "latest_crash_consistent", "custom"]),
+        recovery_point_id=dict(type="str"),
+        **WAIT_SPEC
+    )
+    AsrModule(argument_spec=spec, supports_check_mode=True, required_if=[("recovery_point", "custom", ["recovery_point_id"])]).run(apply_point)
+
+
+if __name__ == "__main__":
+    main()

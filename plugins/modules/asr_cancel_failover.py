@@ -1,0 +1,85 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the siterecovery.vmware collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: asr_cancel_failover
+short_description: Cancel a completed, uncommitted failover and resume replication
+version_added: 0.1.0
+description:
+  - ASR's C(failoverCancel) (operation C(CancelFailover)) for a failover that has completed and is not committed, where ASR
+    offers it (a modernized failback, for instance); replication resumes in the direction it had.
+  - It never cancels a running job; a failover still running makes the task fail, naming the job.
+  - Idempotent. An item with nothing to cancel reports C(changed=false).
+author:
+  - siterecovery.vmware maintainers (@siterecovery)
+options:
+  name:
+    description: The item, by the machine's name, the item's name, or its ARM id.
+    type: str
+    required: true
+extends_documentation_fragment:
+  - siterecovery.vmware.azure
+  - siterecovery.vmware.azure.vault
+  - siterecovery.vmware.wait
+  - siterecovery.vmware.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  action_group:
+    description: Use C(group/siterecovery.vmware.asr) in C(module_defaults) to set the Azure and vault options once.
+    support: full
+    membership:
+      - siterecovery.vmware.asr
+"""
+
+EXAMPLES = r"""
+- name: Cancel the failback of vm-web-01 and keep it running in Azure
+  siterecovery.vmware.asr_cancel_failover:
+    resource_group: rg-dr
+    vault_name: vault-dr
+    name: vm-web-01
+"""
+
+RETURN = r"""
+replicated_item:
+  description: The item's facts afterwards (see M(siterecovery.vmware.asr_replicated_item_info)).
+  returned: always
+  type: dict
+job:
+  description: The cancel job; null when nothing was done.
+  returned: always
+  type: dict
+"""
+
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
+
+
+def cancel(asr):
+    action = ItemAction(asr, asr.params["name"])
+    facts = action.before
+    attached = action.running_job_of("failoverCancel")
+    if attached:
+        return action.result(True, action.wait(attached, "cancelling the failover of %s" % action.name), "attached to the running cancel")
+    if facts["stage"] == "replicating" and "CancelFailover" not in facts["allowed_operations"]:
+        return action.result(False, message="%s has no completed failover to cancel (%s)" % (action.name, facts["protection_state"]))
+    action.refuse_unless_allowed("failoverCancel")
+    if asr.check_mode:
+        return action.result(True, message="would cancel the failover of %s" % action.name)
+    job_id = action.start("failoverCancel")
+    return action.result(True, action.wait(job_id, "cancelling the failover of %s" % action.name))
+
+
+def main():
+    AsrModule(argument_spec=dict(name=dict(type="str", required=True), **WAIT_SPEC), supports_check_mode=True).run(cancel)
+
+
+if __name__ == "__main__":
+    main()
