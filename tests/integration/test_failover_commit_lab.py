@@ -198,3 +198,72 @@ def test_resync_when_asr_asks_for_it(installed_env, lab, tmp_path):
     code, result = task(installed_env, lab, tmp_path, "asr_resync", {"name": "vm-lin-01"})
     assert code == 0 and result["changed"] is True and result["job"]["operation"] == "RepairReplication", result
     assert result["replicated_item"]["resync_required"] is False
+
+
+LOG_ACCOUNT = "/subscriptions/%s/resourceGroups/rg-dr/providers/Microsoft.Storage/storageAccounts/labcache"
+
+
+def test_classic_reprotect_round_trip(installed_env, classic_lab, tmp_path):
+    lab = classic_lab
+    machine = "vm-win-01"
+    control(lab, "stage", "POST", item=machine, stage="committed")
+    args = {"name": machine, "direction": "to_onprem", "master_target": "mt-win-01", "datastore": "ds-vmfs-02", "run_as_account": "vcenteruser"}
+    before = len(writes(lab))
+    code, result = task(installed_env, lab, tmp_path, "asr_reprotect", args, check=True)
+    assert code == 0 and result["changed"] is True, result
+    details = result["request"]["properties"]["providerSpecificDetails"]
+    assert (details["instanceType"], details["retentionDrive"], details["datastoreName"], details["runAsAccountId"]) == ("InMage", "E", "ds-vmfs-02", "1")
+    assert details["profileId"].endswith("/replicationPolicies/policy-lab-failback")
+    assert len(writes(lab)) == before
+    code, result = task(installed_env, lab, tmp_path, "asr_reprotect", args)
+    assert code == 0 and result["replicated_item"]["provider"] == "InMage" and result["replicated_item"]["running_in"] == "azure", result
+    code, result = task(installed_env, lab, tmp_path, "asr_reprotect", args)
+    assert code == 0 and result["changed"] is False and "replicates to onprem already" in result["msg"]
+    task(installed_env, lab, tmp_path, "asr_failover", {"name": machine, "direction": "to_onprem"})
+    task(installed_env, lab, tmp_path, "asr_commit", {"name": machine})
+    code, result = task(installed_env, lab, tmp_path, "asr_reprotect", {"name": machine, "direction": "to_azure", "wait_for": "protected"})
+    assert code == 0, result
+    assert (result["replicated_item"]["provider"], result["replicated_item"]["protection_state"]) == ("InMageAzureV2", "Protected")
+    assert result["request"]["properties"]["providerSpecificDetails"]["policyId"].endswith("/replicationPolicies/policy-lab")
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        ({"master_target": "mt-nope", "datastore": "ds-vmfs-01"}, "no master_target named 'mt-nope'; the valid ones: cs-lab-01, mt-win-01, mt-lin-01"),
+        ({"master_target": "mt-win-01", "datastore": "ds-vmfs-01"}, "is a Linux machine: it fails back only through a Linux master target"),
+        ({"master_target": "mt-lin-01", "datastore": "ds-nfs-01"}, "no datastore (on master target mt-lin-01) named 'ds-nfs-01'"),
+        ({"master_target": "mt-lin-01"}, "datastore (on master target mt-lin-01) is required: choose one of ds-vmfs-01, ds-vmfs-02"),
+        ({"master_target": "mt-lin-01", "datastore": "ds-vmfs-01", "run_as_account": "nobody"}, "no run_as_account named 'nobody'"),
+    ],
+)
+def test_classic_reprotect_inputs_are_checked_before_any_write(installed_env, lab, tmp_path, args, fragment):
+    control(lab, "stage", "POST", item="vm-lin-01", stage="committed")
+    before = len(writes(lab))
+    code, result = task(installed_env, lab, tmp_path, "asr_reprotect", dict(args, name="vm-lin-01", direction="to_onprem"))
+    assert code == 2 and fragment in result["msg"], result["msg"]
+    assert len(writes(lab)) == before
+
+
+def test_modernized_reprotect_waits_for_the_agent(installed_env, tmp_path):
+    running = start_lab(tmp_path / "lab", "modernized", durations=("agentRegistration=2000",))  # 4 s at the tests' time scale
+    try:
+        code, result = task(installed_env, running, tmp_path, "asr_failover", {"name": "vm-win-01", "direction": "to_azure"})
+        assert code == 0, result
+        assert result["replicated_item"]["agent_registered_after_failover"] is False
+        args = {"name": "vm-win-01", "direction": "to_onprem", "datastore": "ds-vmfs-01", "log_storage_account_id": LOG_ACCOUNT % running.subscription_id}
+        code, result = task(installed_env, running, tmp_path, "asr_reprotect", args)  # from commit-pending: ASR commits first
+        assert code == 0, result
+        assert (result["replicated_item"]["provider"], result["replicated_item"]["running_in"]) == ("InMageRcmFailback", "azure")
+        reprotects = [r for r in writes(running) if r["path"].endswith("/reProtect")]
+        assert len(reprotects) == 1  # it waited instead of sending a reprotect ASR would fail
+        task(installed_env, running, tmp_path, "asr_failover", {"name": "vm-win-01", "direction": "to_onprem"})
+        code, result = task(installed_env, running, tmp_path, "asr_reprotect", {"name": "vm-win-01", "direction": "to_azure",
+                                                                                "run_as_account": "vcenter-lab-account"})
+        assert code == 0, result
+        details = result["request"]["properties"]["providerSpecificDetails"]
+        assert "failoverDirection" not in result["request"]["properties"]
+        assert details["runAsAccountId"].split("/runasaccounts/")[0].endswith("/VMwareSites/appliance-lab-01vmwaresite")
+        assert result["replicated_item"]["provider"] == "InMageRcm"
+    finally:
+        running.stop()

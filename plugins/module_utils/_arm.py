@@ -1,0 +1,33 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the siterecovery.vmware collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Plain ARM requests for the few resources beside ASR (OffAzure run-as accounts, VMs, quotas, networks, deployments).
+
+Private to the collection. They go through the Site Recovery client's own pipeline (``send_request``):
+the same credential, endpoint, retries and error handling, without one more SDK per resource type.
+"""
+
+from __future__ import annotations
+
+try:
+    from azure.core.rest import HttpRequest
+except ImportError:  # the modules report the missing SDK before any call
+    HttpRequest = None
+
+
+def arm_request(client, method, path, api_version, body=None):
+    """The parsed JSON of ``method path?api-version=...``; raises azure-core's HttpResponseError on an error answer."""
+    request = HttpRequest(method, path, params={"api-version": api_version}, json=body)
+    response = client.send_request(request)
+    response.raise_for_status()
+    return response.json() if response.content else None
+
+
+def arm_list(client, path, api_version):
+    """Every element of an ARM list, following nextLink."""
+    page = arm_request(client, "GET", path, api_version) or {}
+    values = list(page.get("value") or [])
+    while page.get("nextLink"):
+        page = client.send_request(HttpRequest("GET", page["nextLink"])).json()
+        values.extend(page.get("value") or [])
+    return values

@@ -1,0 +1,245 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the siterecovery.vmware collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: asr_reprotect
+short_description: Reprotect a failed-over machine, to on-premises or to Azure
+version_added: 0.1.0
+description:
+  - ASR's C(reProtect) (operation C(SwitchProtection)) with the input the item's provider takes, by the names the portal shows;
+    each name is resolved to its id through the vault's fabric, and a name that does not exist fails with the valid ones.
+  - V(to_onprem) after a failover to Azure (classic, through a master target and a process server; modernized, through the
+    appliance's reprotect agent); V(to_azure) after a failback. The replication policy is the one the container mappings pair
+    with the provider the item will have; it is never asked.
+  - While the machine's agent re-registers after a failover (up to 15 minutes in Azure), it waits and retries within
+    O(wait_timeout) instead of failing.
+  - Idempotent. A machine already replicating in that direction reports C(changed=false); a reprotect job already running is
+    waited on. It never completes a migration (C(CompleteMigration)), which would end protection.
+  - A modernized item may be reprotected straight from the commit-pending state (ASR commits first).
+author:
+  - siterecovery.vmware maintainers (@siterecovery)
+options:
+  name:
+    description: The item, by the machine's name, the item's name, or its ARM id.
+    type: str
+    required: true
+  direction:
+    description: V(to_onprem) replicates the machine running in Azure back to on-premises; V(to_azure) replicates it to Azure again.
+    type: str
+    required: true
+    choices: [to_onprem, to_azure]
+  master_target:
+    description: Classic, to on-premises. The master target server's name (a Linux machine needs a Linux one); the only one when omitted.
+    type: str
+  process_server:
+    description: Classic, and modernized to Azure. The process server's name; the only one when omitted.
+    type: str
+  datastore:
+    description: To on-premises. The datastore the master target (classic) or the appliance (modernized) writes the machine to.
+    type: str
+  retention_drive:
+    description: Classic, to on-premises. The master target's retention volume; its first one when omitted.
+    type: str
+  run_as_account:
+    description:
+      - The run-as account's name. Classic, the configuration server's account; modernized to Azure, the VMware site's account.
+    type: str
+  appliance:
+    description: Modernized, to on-premises. The appliance (reprotect agent) name; the only one when omitted.
+    type: str
+  log_storage_account_id:
+    description: Modernized, to on-premises. The ARM id of the cache storage account in Azure.
+    type: str
+  wait_for:
+    description: V(job) waits for the reprotect job; V(protected) also waits until the item reports C(Protected).
+    type: str
+    default: job
+    choices: [job, protected]
+extends_documentation_fragment:
+  - siterecovery.vmware.azure
+  - siterecovery.vmware.azure.vault
+  - siterecovery.vmware.wait
+  - siterecovery.vmware.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  action_group:
+    description: Use C(group/siterecovery.vmware.asr) in C(module_defaults) to set the Azure and vault options once.
+    support: full
+    membership:
+      - siterecovery.vmware.asr
+"""
+
+EXAMPLES = r"""
+- name: Classic - replicate vm-web-01 back to on-premises through the Windows master target
+  siterecovery.vmware.asr_reprotect:
+    resource_group: rg-dr
+    vault_name: vault-dr
+    name: vm-web-01
+    direction: to_onprem
+    master_target: mt-win-01
+    process_server: ps-azure-01
+    datastore: ds-vmfs-02
+    run_as_account: vcenteruser
+
+- name: Modernized - replicate vm-web-02 back through the appliance
+  siterecovery.vmware.asr_reprotect:
+    resource_group: rg-dr
+    vault_name: vault-dr
+    name: vm-web-02
+    direction: to_onprem
+    datastore: ds-vmfs-01
+    log_storage_account_id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-dr/providers/Microsoft.Storage/storageAccounts/drcache
+
+- name: After the failback, replicate to Azure again and wait until protected
+  siterecovery.vmware.asr_reprotect:
+    resource_group: rg-dr
+    vault_name: vault-dr
+    name: vm-web-01
+    direction: to_azure
+    wait_for: protected
+"""
+
+RETURN = r"""
+replicated_item:
+  description: The item's facts afterwards (see M(siterecovery.vmware.asr_replicated_item_info)).
+  returned: always
+  type: dict
+job:
+  description: The reprotect job; null when nothing was done.
+  returned: always
+  type: dict
+request:
+  description: The reProtect body sent (or that would be sent in check mode).
+  returned: when a reprotect is (or would be) started
+  type: dict
+"""
+
+import time
+
+from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import arm_list
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import address
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_reprotect import REPROTECT_OF_PROVIDER, reprotect_inputs
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, reprotect_body
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
+from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+
+OFFAZURE_API_VERSION = "2023-06-06"
+RESOLVED_OPTIONS = ("master_target", "process_server", "datastore", "retention_drive", "run_as_account", "appliance", "log_storage_account_id")
+# What ASR says while the failed-over machine's agent has not registered again.
+AGENT_NOT_REGISTERED = ("150273",)
+
+
+def agent_pending(facts):
+    return facts.get("agent_registered_after_failover") is False or any(e.get("code") in AGENT_NOT_REGISTERED for e in facts["health_errors"])
+
+
+def read_inputs(asr, action):
+    client, group, vault = asr.client, asr.resource_group, asr.vault_name
+    fabric, container, _name = address(action.item)
+    with asr.step("reading fabric %s, its container mappings and the vault's policies" % fabric):
+        custom = client.replication_fabrics.get(group, vault, fabric).as_dict()["properties"]["customDetails"]
+        mappings = [m.as_dict() for m in client.replication_protection_container_mappings.list_by_replication_protection_containers(
+            group, vault, fabric, container)]
+        policies = [p.as_dict() for p in client.replication_policies.list(group, vault)]
+    accounts = []
+    if action.before["provider"] == "InMageRcmFailback" and asr.params["run_as_account"]:
+        with asr.step("reading the run-as accounts of the VMware site"):
+            accounts = arm_list(client, custom["vmwareSiteId"] + "/runasaccounts", OFFAZURE_API_VERSION)
+    options = dict((k, asr.params[k]) for k in RESOLVED_OPTIONS)
+    try:
+        return reprotect_inputs(action.before, custom, mappings, policies, options, accounts)
+    except StateError as exc:
+        raise SiteRecoveryError("reprotecting %s: %s" % (action.name, exc), code="InvalidReprotectInput") from exc
+
+
+def wait_for_agent(asr, action, deadline):
+    """Wait while the failed-over machine's agent re-registers; True when it has, False when the time ran out."""
+    facts = action.before
+    while agent_pending(facts):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(asr.params["wait_sleep"])
+        facts = action.reread()
+    return True
+
+
+def reprotect(asr):
+    params = asr.params
+    action = ItemAction(asr, params["name"])
+    facts = action.before
+    attached = action.running_job_of("reProtect")
+    if attached:
+        return finish(asr, action, action.wait(attached, "reprotecting %s" % action.name), "attached to the running reprotect")
+    provider = facts["provider"]
+    done_provider = {"to_onprem": ("InMage", "InMageRcmFailback"), "to_azure": ("InMageAzureV2", "InMageRcm")}[params["direction"]]
+    if provider in done_provider and facts["stage"] in ("replicating", "other"):
+        return action.result(False, message="%s replicates %s already (%s, %s)" % (action.name, params["direction"].replace("_", " "), provider,
+                                                                                   facts["protection_state"]))
+    if REPROTECT_OF_PROVIDER.get(provider, (None,))[0] != params["direction"]:
+        raise SiteRecoveryError("%s cannot be reprotected %s now: it is a %s item running in %s; its next step is: %s"
+                                % (action.name, params["direction"].replace("_", " "), provider, facts["running_in"], facts["next_step"]),
+                                code="InvalidReprotectDirection")
+    action.refuse_unless_allowed("reProtect")
+    body = reprotect_body(provider, **read_inputs(asr, action))
+    if asr.check_mode:
+        result = action.result(True, message="would reprotect %s %s" % (action.name, params["direction"].replace("_", " ")))
+        result["request"] = body
+        return result
+    deadline = time.monotonic() + params["wait_timeout"]
+    while True:
+        if not wait_for_agent(asr, action, deadline):
+            raise SiteRecoveryError("%s: the machine's agent has not registered again since the failover after %s s; nothing was sent"
+                                    % (action.name, params["wait_timeout"]), code="AgentNotRegistered",
+                                    recommended_action="check the Mobility service in the Azure VM, then run the task again")
+        job_id = action.start("reProtect", body)
+        try:
+            job = action.wait(job_id, "reprotecting %s" % action.name)
+        except SiteRecoveryError as error:
+            if error.code in AGENT_NOT_REGISTERED and time.monotonic() < deadline:
+                action.before = action.reread()
+                continue  # ASR's preflight found the agent not ready yet: wait and send again
+            raise
+        result = finish(asr, action, job)
+        result["request"] = body
+        return result
+
+
+def finish(asr, action, job, message=None):
+    if asr.params["wait_for"] == "protected" and asr.params["wait"]:
+        deadline = time.monotonic() + asr.params["wait_timeout"]
+        while action.reread()["protection_state"] != "Protected":
+            if time.monotonic() >= deadline:
+                raise SiteRecoveryError("%s: the reprotect job ended but the item is not Protected after %s s" % (action.name, asr.params["wait_timeout"]),
+                                        code="WaitTimeout", job=job)
+            time.sleep(asr.params["wait_sleep"])
+    return action.result(True, job, message)
+
+
+def main():
+    spec = dict(
+        name=dict(type="str", required=True),
+        direction=dict(type="str", required=True, choices=["to_onprem", "to_azure"]),
+        master_target=dict(type="str"),
+        process_server=dict(type="str"),
+        datastore=dict(type="str"),
+        retention_drive=dict(type="str"),
+        run_as_account=dict(type="str"),
+        appliance=dict(type="str"),
+        log_storage_account_id=dict(type="str"),
+        wait_for=dict(type="str", default="job", choices=["job", "protected"]),
+        **WAIT_SPEC
+    )
+    AsrModule(argument_spec=spec, supports_check_mode=True).run(reprotect)
+
+
+if __name__ == "__main__":
+    main()
