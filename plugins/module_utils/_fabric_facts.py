@@ -187,3 +187,12 @@ def matches(fabric, name):
     wanted = name.lower()
     properties = fabric.get("properties") or {}
     return wanted in ((fabric.get("name") or "").lower(), (properties.get("friendlyName") or "").lower())
+
+
+VCENTER_FIELDS = (("name", "friendlyName"), ("ip_address", "ipAddress"), ("port", "port"), ("last_heartbeat", "lastHeartbeat"),
+                  ("discovery_status", "discoveryStatus"), ("process_server_id", "processServerId"), ("run_as_account_id", "runAsAccountId"))
+
+
+def vcenter_facts(vcenter):
+    """One replicationvCenters entry of a fabric."""
+    return dict(with_health_errors(vcenter.get("properties") or {}, VCENTER_FIELDS), id=vcenter.get("id"))

@@ -130,6 +130,13 @@ fabrics:
       type: list
       elements: dict
       returned: when generation is modernized
+    vcenters:
+      description:
+        - The vCenters the configuration server or appliance discovers machines from
+          (name, ip_address, port, last_heartbeat, discovery_status, health_errors).
+      type: list
+      elements: dict
+      returned: when generation is classic or modernized
     replication_agents:
       description: Modernized only. The appliance's replication agents (id, name, version, last_heartbeat, health).
       type: list
@@ -157,7 +164,7 @@ vault_id:
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
-from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import fabric_facts, matches
+from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import fabric_facts, matches, vcenter_facts
 
 
 def list_fabrics(asr):
@@ -174,7 +181,15 @@ def list_fabrics(asr):
                 code="FabricNotFound",
             )
         fabrics = chosen
-    return dict(changed=False, vault_id=asr.vault_id, fabrics=[fabric_facts(f) for f in fabrics])
+    facts = []
+    for fabric in fabrics:
+        fact = fabric_facts(fabric)
+        if fact["generation"] in ("classic", "modernized"):
+            with asr.step("listing the vCenters of fabric %s" % fact["friendly_name"]):
+                fact["vcenters"] = [vcenter_facts(v.as_dict()) for v in asr.client.replicationv_centers.list_by_replication_fabrics(
+                    asr.resource_group, asr.vault_name, fabric["name"])]
+        facts.append(fact)
+    return dict(changed=False, vault_id=asr.vault_id, fabrics=facts)
 
 
 def main():

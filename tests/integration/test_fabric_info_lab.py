@@ -45,6 +45,8 @@ def test_classic_configuration_server(installed_env, lab, tmp_path):
     assert linux["retention_volumes"][0]["name"] == "/mnt/retention"
     assert [d["name"] for d in linux["datastores"]] == ["ds-vmfs-01", "ds-vmfs-02"]
     assert result["vault_id"].endswith("/resourceGroups/rg-dr/providers/Microsoft.RecoveryServices/vaults/vault-dr")
+    [vcenter] = fabric["vcenters"]
+    assert (vcenter["ip_address"], vcenter["port"], vcenter["discovery_status"]) == (lab.vcenter["host"], str(lab.vcenter["port"]), "Completed")
 
 
 def test_modernized_appliance(installed_env, modernized_lab, tmp_path):

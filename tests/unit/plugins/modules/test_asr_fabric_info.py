@@ -7,7 +7,7 @@ import json
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
-from azure.mgmt.recoveryservicessiterecovery.models import Fabric
+from azure.mgmt.recoveryservicessiterecovery.models import Fabric, VCenter
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
 from ansible_collections.siterecovery.vmware.plugins.modules import asr_fabric_info
@@ -28,11 +28,17 @@ class FakeClient:
     def __init__(self, fabrics):
         self.calls = []
         self.replication_fabrics = self
+        self.replicationv_centers = self
         self._fabrics = fabrics
 
     def list(self, resource_group, vault_name):
         self.calls.append((resource_group, vault_name))
         return iter(self._fabrics)
+
+    def list_by_replication_fabrics(self, resource_group, vault_name, fabric):
+        self.calls.append((resource_group, vault_name, fabric))
+        return iter([VCenter({"name": "vc1", "id": "/x/replicationvCenters/vc1", "properties": {
+            "friendlyName": "vc1", "ipAddress": "10.0.0.5", "port": "443", "discoveryStatus": "Completed", "healthErrors": []}})])
 
 
 @pytest.fixture
@@ -56,7 +62,10 @@ def test_lists_every_fabric(capsys, fake_client):
     assert result["changed"] is False
     assert [f["generation"] for f in result["fabrics"]] == ["classic", "modernized"]
     assert result["vault_id"].endswith("/resourceGroups/V2A-ECY/providers/Microsoft.RecoveryServices/vaults/Rcm-Vault-150")
-    assert fake_client.calls == [("V2A-ECY", "Rcm-Vault-150")]
+    assert fake_client.calls[0] == ("V2A-ECY", "Rcm-Vault-150")
+    assert len(fake_client.calls) == 3  # the list, then the vCenters of each of the two fabrics
+    assert result["fabrics"][0]["vcenters"] == [dict(id="/x/replicationvCenters/vc1", name="vc1", ip_address="10.0.0.5", port="443",
+                                                     discovery_status="Completed", health_errors=[])]
     assert "do-not-print-me" not in out
 
 
@@ -91,4 +100,4 @@ def test_environment_fills_the_vault_options(capsys, fake_client, monkeypatch):
         with pytest.raises(SystemExit):
             asr_fabric_info.main()
     capsys.readouterr()
-    assert fake_client.calls == [("rg-from-env", "vault-from-env")]
+    assert fake_client.calls[0] == ("rg-from-env", "vault-from-env")
