@@ -130,6 +130,11 @@ def recovery_point_input(provider, choice, points, recovery_point_id=None):
     """
     if choice not in RECOVERY_POINT_CHOICES:
         raise StateError("recovery_point must be one of %s" % ", ".join(RECOVERY_POINT_CHOICES))
+    if provider == "InMageRcmFailback":
+        if choice not in RCM_FAILBACK_POINT_TYPES:
+            raise StateError("a modernized failback takes recovery_point latest, latest_app_consistent or latest_crash_consistent "
+                             "(ASR chooses the point itself), not %s" % choice)
+        return {"recoveryPointType": RCM_FAILBACK_POINT_TYPES[choice]}
     if choice == "custom":
         if not recovery_point_id:
             raise StateError("recovery_point=custom needs recovery_point_id")
@@ -138,11 +143,6 @@ def recovery_point_input(provider, choice, points, recovery_point_id=None):
             raise StateError("recovery point %s is not one of the item's %d recovery points (newest: %s)"
                              % (recovery_point_id, len(points), (newest(points) or {}).get("time", "none")))
         recovery_point_id = known[0]["id"]
-    if provider == "InMageRcmFailback":
-        if choice not in RCM_FAILBACK_POINT_TYPES:
-            raise StateError("a modernized failback takes recovery_point latest, latest_app_consistent or latest_crash_consistent "
-                             "(ASR chooses the point itself), not %s" % choice)
-        return {"recoveryPointType": RCM_FAILBACK_POINT_TYPES[choice]}
     if provider == "InMage":
         if choice in INMAGE_POINT_TYPES:
             keys = {"recoveryPointType": INMAGE_POINT_TYPES[choice]}

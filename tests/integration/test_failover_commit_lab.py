@@ -5,11 +5,8 @@ idempotence, check mode, attaching to a running job, lost answers, timeouts, and
 from __future__ import annotations
 
 import pytest
-import requests
-from installed_collection import run_playbook, write_playbook
+from lab_tasks import LOG_ACCOUNT, control, task, writes
 from labrunner import start_lab
-
-WAIT = {"wait_sleep": 1, "wait_timeout": 60}
 
 
 @pytest.fixture(scope="module")
@@ -24,27 +21,6 @@ def modernized_lab(tmp_path_factory):
     running = start_lab(tmp_path_factory.mktemp("actions-modernized"), "modernized")
     yield running
     running.stop()
-
-
-def control(lab, endpoint, verb="GET", **body):
-    answer = requests.request(verb, lab.control_url + "/" + endpoint, json=body or None, verify=lab.ca_bundle, timeout=10)
-    assert answer.status_code in (200, 201), answer.text
-    return answer.json()
-
-
-def writes(lab):
-    """The write requests the lab has answered so far (POST, PUT, PATCH, DELETE)."""
-    return [r for r in control(lab, "requests") if r["method"] in ("POST", "PUT", "PATCH", "DELETE")]
-
-
-def task(installed_env, lab, tmp_path, module, args, check=False, extra=()):
-    step = {"siterecovery.vmware." + module: dict(WAIT, **args)}
-    if check:
-        step["check_mode"] = True
-    done, result = run_playbook(dict(installed_env, **lab.env), write_playbook(tmp_path, [step]), *extra)
-    assert result is not None, done.stdout + done.stderr
-    assert lab.client_secret not in done.stdout + done.stderr
-    return done.returncode, result
 
 
 def test_classic_failover_then_commit(installed_env, classic_lab, tmp_path):
@@ -198,9 +174,6 @@ def test_resync_when_asr_asks_for_it(installed_env, lab, tmp_path):
     code, result = task(installed_env, lab, tmp_path, "asr_resync", {"name": "vm-lin-01"})
     assert code == 0 and result["changed"] is True and result["job"]["operation"] == "RepairReplication", result
     assert result["replicated_item"]["resync_required"] is False
-
-
-LOG_ACCOUNT = "/subscriptions/%s/resourceGroups/rg-dr/providers/Microsoft.Storage/storageAccounts/labcache"
 
 
 def test_classic_reprotect_round_trip(installed_env, classic_lab, tmp_path):

@@ -6,6 +6,14 @@ from __future__ import annotations
 import pytest
 import requests
 from installed_collection import run_playbook, write_playbook
+from lab_tasks import control
+
+
+@pytest.fixture(autouse=True)
+def fresh_labs(lab, modernized_lab):
+    """The session's labs back at the scenario's start: other modules' tests change them."""
+    for running in (lab, modernized_lab):
+        control(running, "reset", "POST")
 
 
 def lab_env(installed_env, lab):

@@ -1,0 +1,31 @@
+# -*- coding: utf-8 -*-
+"""Running one module task of the installed collection against a lab, and reading the lab's control API."""
+
+from __future__ import annotations
+
+import requests
+from installed_collection import run_playbook, write_playbook
+
+WAIT = {"wait_sleep": 1, "wait_timeout": 60}
+LOG_ACCOUNT = "/subscriptions/%s/resourceGroups/rg-dr/providers/Microsoft.Storage/storageAccounts/labcache"
+
+
+def control(lab, endpoint, verb="GET", **body):
+    answer = requests.request(verb, lab.control_url + "/" + endpoint, json=body or None, verify=lab.ca_bundle, timeout=10)
+    assert answer.status_code in (200, 201), answer.text
+    return answer.json()
+
+
+def writes(lab):
+    """The write requests the lab has answered so far (POST, PUT, PATCH, DELETE)."""
+    return [r for r in control(lab, "requests") if r["method"] in ("POST", "PUT", "PATCH", "DELETE")]
+
+
+def task(installed_env, lab, tmp_path, module, args, check=False, extra=()):
+    step = {"siterecovery.vmware." + module: dict(WAIT, **args)}
+    if check:
+        step["check_mode"] = True
+    done, result = run_playbook(dict(installed_env, **lab.env), write_playbook(tmp_path, [step]), *extra)
+    assert result is not None, done.stdout + done.stderr
+    assert lab.client_secret not in done.stdout + done.stderr
+    return done.returncode, result
