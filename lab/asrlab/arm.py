@@ -128,7 +128,7 @@ def dispatch(path):
     if fault and fault["kind"] == "drop":
         _drop_connection()
     try:
-        if fault and fault["kind"] in ("429", "500", "503"):
+        if fault and fault["kind"] in ("400", "429", "500", "503"):
             raise _fault_error(fault)
         _check_token()
         if not request.args.get("api-version"):
@@ -150,6 +150,10 @@ def dispatch(path):
 
 
 def _fault_error(fault):
+    if fault["kind"] == "400":
+        error = fault.get("error") or {}
+        return ArmError(400, error.get("code", "BadRequest"), error.get("message", "The request was refused (lab fault)."),
+                        possible_causes=error.get("possibleCauses", ""), recommended_action=error.get("recommendedAction", ""))
     if fault["kind"] == "429":
         return ArmError(429, "TooManyRequests", "The request is being throttled (lab fault).", {"Retry-After": str(fault["retry_after"])})
     if fault["kind"] == "503":

@@ -18,7 +18,7 @@ from flask import Blueprint, current_app, jsonify, request
 from .cycle import PHASES
 
 blueprint = Blueprint("control", __name__, url_prefix="/lab")
-HTTP_FAULTS = ("429", "500", "503", "drop", "drop_after")
+HTTP_FAULTS = ("400", "429", "500", "503", "drop", "drop_after")
 STAGES = ("protected", "failed_over", "committed", "reprotected", "failed_back", "failback_committed")
 
 
@@ -55,7 +55,8 @@ def state():
 
 @blueprint.route("/faults", methods=["POST"])
 def add_fault():
-    """{"kind": "429"|"500"|"503"|"drop"|"drop_after", "method": "POST", "path": "regex", "count": 1, "retry_after": 2}
+    """{"kind": "400"|"429"|"500"|"503"|"drop"|"drop_after", "method": "POST", "path": "regex", "count": 1, "retry_after": 2,
+    "error": {"code", "message", "possibleCauses", "recommendedAction"} (the body of a 400)}
     or {"kind": "job", "action": "unplannedFailover", "item": "vm-win-01", "fail_at_task": 3, "error": {...}, "count": 1}
     or {"kind": "job", "never_ends": true, ...} or {"kind": "job", "suspend_at_task": 1, ...} (Suspended until resumed).
     "drop" closes the connection before the request is handled,
@@ -80,7 +81,7 @@ def add_fault():
     except re.error as exc:
         return _bad("path is not a regular expression: %s" % exc)
     entry = dict(kind=kind, method=str(fault.get("method", "*")).upper(), path=fault.get("path", ".*"), count=count,
-                 retry_after=int(fault.get("retry_after", 1)))
+                 retry_after=int(fault.get("retry_after", 1)), error=fault.get("error"))
     current_app.config["HTTP_FAULTS"].append(entry)
     return jsonify(entry), 201
 

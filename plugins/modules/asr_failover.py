@@ -103,7 +103,7 @@ request:
 """
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import point_facts
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, failover_body
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
@@ -139,10 +139,25 @@ def failover(asr):
         result = action.result(True, message="would fail %s over %s" % (action.name, params["direction"].replace("_", " ")))
         result["request"] = request
         return result
-    job_id = action.start(verb, body)
+    try:
+        job_id = action.start(verb, body)
+    except SiteRecoveryError as error:
+        if facts["multi_vm_group"] and error.status == 400:
+            raise group_refusal(action, error) from error
+        raise
     result = action.result(True, action.wait(job_id, "failing %s over %s" % (action.name, params["direction"].replace("_", " "))))
     result["request"] = request
     return result
+
+
+def group_refusal(action, error):
+    """ASR refused the failover of a multi-VM group member: say which group, and who else is in it."""
+    group = action.before["multi_vm_group"]
+    with action.asr.step("listing the members of multi-VM group %s" % group):
+        members = sorted(f["friendly_name"] for f in (item_facts(i) for i in action.vault.items()) if f["multi_vm_group"] == group)
+    error.message = "%s; %s is in the multi-VM consistency group %s with %s: fail the group's members over together (a recovery plan)" % (
+        error.message, action.name, group, ", ".join(m for m in members if m != action.name) or "no other machine")
+    return error
 
 
 def main():

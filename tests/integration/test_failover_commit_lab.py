@@ -240,3 +240,34 @@ def test_modernized_reprotect_waits_for_the_agent(installed_env, tmp_path):
         assert result["replicated_item"]["provider"] == "InMageRcm"
     finally:
         running.stop()
+
+
+def test_a_rerun_attaches_to_the_failover_in_progress_and_job_info_follows_it(installed_env, tmp_path):
+    # A slow failover (5 s at the tests' time scale): the first run returns at once, the second attaches and waits.
+    running = start_lab(tmp_path / "lab", "classic", durations=("unplannedFailover=2500", "agentRegistration=100"))
+    try:
+        code, first = task(installed_env, running, tmp_path, "asr_failover", {"name": "vm-win-02", "direction": "to_azure", "wait": False})
+        assert code == 0 and first["job"]["state"] in ("NotStarted", "InProgress"), first
+        code, listed = task(installed_env, running, tmp_path, "asr_job_info", {"item": "vm-win-02", "operation": "UnplannedFailover"})
+        assert code == 0 and [j["id"] for j in listed["jobs"]] == [first["job"]["id"]]
+        code, second = task(installed_env, running, tmp_path, "asr_failover", {"name": "vm-win-02", "direction": "to_azure"})
+        assert code == 0 and second["changed"] is True and second["msg"] == "attached to the failover job that was running", second
+        assert second["job"]["id"] == first["job"]["id"] and second["job"]["state"] == "Succeeded"
+        assert len([r for r in writes(running) if r["path"].endswith("/unplannedFailover")]) == 1
+        code, waited = task(installed_env, running, tmp_path, "asr_job_info", {"job_id": first["job"]["id"], "wait": True})
+        assert code == 0 and waited["jobs"][0]["state"] == "Succeeded"
+        assert [t["name"] for t in waited["jobs"][0]["tasks"]][0] == "VmUfoPrerequisitesCheck"
+    finally:
+        running.stop()
+
+
+def test_a_refused_group_member_names_its_group(installed_env, lab, tmp_path):
+    control(lab, "reset", "POST")
+    control(lab, "faults", "POST", kind="400", method="POST", path="vm-win-01-rpi/unplannedFailover$", error={
+        "code": "28172", "message": "The virtual machine is part of a multi-VM consistency group and cannot fail over alone.",
+        "possibleCauses": "Multi-VM consistency.", "recommendedAction": "Fail over the group with a recovery plan."})
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-win-01", "direction": "to_azure"})
+    assert code == 2
+    assert result["error"]["code"] == "28172"
+    assert "vm-win-01 is in the multi-VM consistency group app-tier with vm-win-02" in result["msg"]
+    assert "Recommended action: Fail over the group with a recovery plan." in result["msg"]
