@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """Azure authentication (DOCUMENTATION) and the Recovery Services vault (VAULT)."""
+    """Azure authentication (DOCUMENTATION), the Recovery Services vault (VAULT) and the replicated item (ITEM)."""
 
     DOCUMENTATION = r"""
 options:
@@ -64,6 +64,17 @@ requirements:
   - python >= 3.11
   - azure-identity >= 1.15.0
   - azure-mgmt-recoveryservicessiterecovery >= 2.0.0
+"""
+
+    # The replicated item an ASR module works on.
+    ITEM = r"""
+options:
+  name:
+    description:
+      - The replicated item, by the machine's name (the item's friendly name), the item's name, or its ARM id.
+      - When no item answers to it the task fails naming close matches; when several machines share the name it asks for the item's name.
+    type: str
+    required: true
 """
 
     VAULT = r"""

@@ -16,10 +16,6 @@ description:
 author:
   - siterecovery.vmware maintainers (@siterecovery)
 options:
-  name:
-    description: The item, by the machine's name, the item's name, or its ARM id.
-    type: str
-    required: true
   recovery_point:
     description: The point to move to, read from the item's recovery points; V(custom) takes O(recovery_point_id).
     type: str
@@ -31,18 +27,9 @@ options:
 extends_documentation_fragment:
   - siterecovery.vmware.azure
   - siterecovery.vmware.azure.vault
+  - siterecovery.vmware.azure.item
   - siterecovery.vmware.wait
-  - siterecovery.vmware.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  action_group:
-    description: Use C(group/siterecovery.vmware.asr) in C(module_defaults) to set the Azure and vault options once.
-    support: full
-    membership:
-      - siterecovery.vmware.asr
+  - siterecovery.vmware.attributes.asr_action
 """
 
 EXAMPLES = r"""

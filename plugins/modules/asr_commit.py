@@ -17,26 +17,12 @@ description:
   - An item that has not failed over (nothing to commit) fails the task before any request, naming what ASR allows.
 author:
   - siterecovery.vmware maintainers (@siterecovery)
-options:
-  name:
-    description: The item, by the machine's name, the item's name, or its ARM id.
-    type: str
-    required: true
 extends_documentation_fragment:
   - siterecovery.vmware.azure
   - siterecovery.vmware.azure.vault
+  - siterecovery.vmware.azure.item
   - siterecovery.vmware.wait
-  - siterecovery.vmware.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  action_group:
-    description: Use C(group/siterecovery.vmware.asr) in C(module_defaults) to set the Azure and vault options once.
-    support: full
-    membership:
-      - siterecovery.vmware.asr
+  - siterecovery.vmware.attributes.asr_action
 """
 
 EXAMPLES = r"""

@@ -20,10 +20,6 @@ description:
 author:
   - siterecovery.vmware maintainers (@siterecovery)
 options:
-  name:
-    description: The item, by the machine's name, the item's name, or its ARM id.
-    type: str
-    required: true
   direction:
     description:
       - V(to_azure) fails over a machine running on-premises; V(to_onprem) fails a machine back from Azure
@@ -54,18 +50,9 @@ options:
 extends_documentation_fragment:
   - siterecovery.vmware.azure
   - siterecovery.vmware.azure.vault
+  - siterecovery.vmware.azure.item
   - siterecovery.vmware.wait
-  - siterecovery.vmware.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  action_group:
-    description: Use C(group/siterecovery.vmware.asr) in C(module_defaults) to set the Azure and vault options once.
-    support: full
-    membership:
-      - siterecovery.vmware.asr
+  - siterecovery.vmware.attributes.asr_action
 """
 
 EXAMPLES = r"""

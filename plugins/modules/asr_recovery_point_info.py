@@ -15,10 +15,6 @@ description:
 author:
   - siterecovery.vmware maintainers (@siterecovery)
 options:
-  name:
-    description: The item, by the machine's name, the item's name, or its ARM id.
-    type: str
-    required: true
   type:
     description: Only the points of this type.
     type: str
@@ -26,13 +22,8 @@ options:
 extends_documentation_fragment:
   - siterecovery.vmware.azure
   - siterecovery.vmware.azure.vault
-  - siterecovery.vmware.attributes.info_module
-attributes:
-  action_group:
-    description: Use C(group/siterecovery.vmware.asr) in C(module_defaults) to set the Azure and vault options once.
-    support: full
-    membership:
-      - siterecovery.vmware.asr
+  - siterecovery.vmware.azure.item
+  - siterecovery.vmware.attributes.asr_info
 """
 
 EXAMPLES = r"""

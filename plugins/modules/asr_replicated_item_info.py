@@ -42,13 +42,7 @@ options:
 extends_documentation_fragment:
   - siterecovery.vmware.azure
   - siterecovery.vmware.azure.vault
-  - siterecovery.vmware.attributes.info_module
-attributes:
-  action_group:
-    description: Use C(group/siterecovery.vmware.asr) in C(module_defaults) to set the Azure and vault options once.
-    support: full
-    membership:
-      - siterecovery.vmware.asr
+  - siterecovery.vmware.attributes.asr_info
 """
 
 EXAMPLES = r"""
