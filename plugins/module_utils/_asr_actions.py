@@ -27,6 +27,7 @@ SDK_METHODS = {
     "reProtect": "begin_reprotect",
     "failoverCancel": "begin_failover_cancel",
     "repairReplication": "begin_repair_replication",
+    "update": "begin_update",  # PATCH of the item (its recovery VM's properties)
 }
 SCENARIOS = {
     "unplannedFailover": ("UnplannedFailover",),
@@ -36,6 +37,7 @@ SCENARIOS = {
     "reProtect": ("SwitchReplicationGroupProtection", "Reprotect", "SwitchProtection"),
     "failoverCancel": ("CancelFailover",),
     "repairReplication": ("RepairReplication", "ResynchronizeReplication"),
+    "update": ("UpdateVmProperties",),
 }
 # How long to look for the job of a POST whose answer was lost, in seconds.
 ATTACH_SECONDS = 30
