@@ -276,8 +276,8 @@ def test_a_refused_group_member_names_its_group(installed_env, lab, tmp_path):
 @pytest.mark.parametrize("fixture", ["classic_lab", "modernized_lab"])
 def test_recovery_vm_settings(installed_env, request, tmp_path, fixture):
     lab = request.getfixturevalue(fixture)
-    control(lab, "stage", "POST", item="vm-lin-01", stage="protected")
-    args = {"name": "vm-lin-01", "size": "Standard_D4s_v3", "static_ip": "10.10.0.40"}
+    control(lab, "stage", "POST", item="vm-win-02", stage="protected")
+    args = {"name": "vm-win-02", "size": "Standard_D4s_v3", "static_ip": "10.10.0.40"}
     before = len(writes(lab))
     code, result = task(installed_env, lab, tmp_path, "asr_replicated_item", args, check=True)
     assert code == 0 and result["changed"] is True and result["settings"]["size"] == "Standard_D4s_v3", result
@@ -290,9 +290,9 @@ def test_recovery_vm_settings(installed_env, request, tmp_path, fixture):
     code, result = task(installed_env, lab, tmp_path, "asr_replicated_item", args)
     assert code == 0 and result["changed"] is False and len(writes(lab)) == sent
     # Changing only the name keeps the size and the address that are set (the PATCH carries them).
-    code, result = task(installed_env, lab, tmp_path, "asr_replicated_item", {"name": "vm-lin-01", "vm_name": "lin01-dr"})
+    code, result = task(installed_env, lab, tmp_path, "asr_replicated_item", {"name": "vm-win-02", "vm_name": "win02-dr"})
     assert code == 0 and (result["settings"]["vm_name"], result["settings"]["size"], result["settings"]["static_ip"]) == (
-        "lin01-dr", "Standard_D4s_v3", "10.10.0.40")
-    code, result = task(installed_env, lab, tmp_path, "asr_replicated_item", {"name": "vm-lin-01", "size": "Standard_Z9", "subnet": "app"})
+        "win02-dr", "Standard_D4s_v3", "10.10.0.40")
+    code, result = task(installed_env, lab, tmp_path, "asr_replicated_item", {"name": "vm-win-02", "size": "Standard_Z9", "subnet": "app"})
     assert code == 2 and "size 'Standard_Z9' is not offered" in result["msg"] and "subnet 'app' is not in network vnet-dr" in result["msg"]
     assert len(writes(lab)) == sent + 1
