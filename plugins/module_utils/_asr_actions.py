@@ -125,6 +125,23 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
                 return None
             time.sleep(2)
 
+    def perform(self, action, doing, would, unchanged):
+        """The whole run of an action that takes no input (commit, cancel, resync).
+
+        Attach to its job when one runs; else report ``unchanged(facts)`` when it returns a message (nothing to do);
+        else refuse what ASR would refuse, say what it ``would`` do in check mode, or start it and wait, as ``doing``.
+        """
+        attached = self.running_job_of(action)
+        if attached:
+            return self.result(True, self.wait(attached, doing), "attached to the job that was running: " + doing)
+        message = unchanged(self.before)
+        if message:
+            return self.result(False, message=message)
+        self.refuse_unless_allowed(action)
+        if self.asr.check_mode:
+            return self.result(True, message="would " + would)
+        return self.result(True, self.wait(self.start(action), doing))
+
     def wait(self, job_id, context):
         params = self.asr.params
 

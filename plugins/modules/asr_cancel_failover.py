@@ -50,17 +50,13 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module 
 
 def cancel(asr):
     action = ItemAction(asr, asr.params["name"])
-    facts = action.before
-    attached = action.running_job_of("failoverCancel")
-    if attached:
-        return action.result(True, action.wait(attached, "cancelling the failover of %s" % action.name), "attached to the running cancel")
-    if facts["stage"] == "replicating" and "CancelFailover" not in facts["allowed_operations"]:
-        return action.result(False, message="%s has no completed failover to cancel (%s)" % (action.name, facts["protection_state"]))
-    action.refuse_unless_allowed("failoverCancel")
-    if asr.check_mode:
-        return action.result(True, message="would cancel the failover of %s" % action.name)
-    job_id = action.start("failoverCancel")
-    return action.result(True, action.wait(job_id, "cancelling the failover of %s" % action.name))
+
+    def unchanged(facts):
+        if facts["stage"] == "replicating" and "CancelFailover" not in facts["allowed_operations"]:
+            return "%s has no completed failover to cancel (%s)" % (action.name, facts["protection_state"])
+        return None
+
+    return action.perform("failoverCancel", "cancelling the failover of %s" % action.name, "cancel the failover of %s" % action.name, unchanged)
 
 
 def main():

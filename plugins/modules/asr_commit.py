@@ -52,18 +52,13 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module 
 
 def commit(asr):
     action = ItemAction(asr, asr.params["name"])
-    facts = action.before
-    attached = action.running_job_of("failoverCommit")
-    if attached:
-        job = action.wait(attached, "committing %s" % action.name)
-        return action.result(True, job, "attached to the commit job that was running")
-    if facts["stage"] == "committed":
-        return action.result(False, message="%s is committed already (%s)" % (action.name, facts["protection_state"]))
-    action.refuse_unless_allowed("failoverCommit")
-    if asr.check_mode:
-        return action.result(True, message="would commit the failover of %s" % action.name)
-    job_id = action.start("failoverCommit")
-    return action.result(True, action.wait(job_id, "committing %s" % action.name))
+
+    def unchanged(facts):
+        if facts["stage"] == "committed":
+            return "%s is committed already (%s)" % (action.name, facts["protection_state"])
+        return None
+
+    return action.perform("failoverCommit", "committing %s" % action.name, "commit the failover of %s" % action.name, unchanged)
 
 
 def main():

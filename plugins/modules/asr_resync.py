@@ -48,16 +48,13 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module 
 
 def resync(asr):
     action = ItemAction(asr, asr.params["name"])
-    attached = action.running_job_of("repairReplication")
-    if attached:
-        return action.result(True, action.wait(attached, "resynchronising %s" % action.name), "attached to the running resync")
-    if not action.before["resync_required"]:
-        return action.result(False, message="%s needs no resync (replication health %s)" % (action.name, action.before["replication_health"]))
-    action.refuse_unless_allowed("repairReplication")
-    if asr.check_mode:
-        return action.result(True, message="would resynchronise %s" % action.name)
-    job_id = action.start("repairReplication")
-    return action.result(True, action.wait(job_id, "resynchronising %s" % action.name))
+
+    def unchanged(facts):
+        if not facts["resync_required"]:
+            return "%s needs no resync (replication health %s)" % (action.name, facts["replication_health"])
+        return None
+
+    return action.perform("repairReplication", "resynchronising %s" % action.name, "resynchronise %s" % action.name, unchanged)
 
 
 def main():
