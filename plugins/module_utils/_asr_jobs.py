@@ -10,6 +10,8 @@ running: this collection never cancels a failover by itself.
 
 from __future__ import annotations
 
+import datetime
+import re
 import time
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
@@ -39,6 +41,34 @@ def _errors(entries):
     return found
 
 
+def parse_time(text):
+    """An aware datetime from ASR's timestamp forms (2021-04-06T09:48:12.0073939Z, +00:00, no zone); None when unset."""
+    found = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?$", text or "")
+    if not found or found.group(1).startswith("0001-"):
+        return None
+    moment = datetime.datetime.strptime(found.group(1), "%Y-%m-%dT%H:%M:%S")
+    moment += datetime.timedelta(microseconds=int((found.group(2) or "0")[:6].ljust(6, "0")))
+    zone = found.group(3) or "Z"
+    offset = datetime.timedelta(0) if zone == "Z" else (1 if zone[0] == "+" else -1) * datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+    return moment.replace(tzinfo=datetime.timezone(offset))
+
+
+def _recovery_point(properties):
+    """The recovery point a failover job used (FailoverJobDetails), and its age when the job started: the achieved RPO."""
+    details = (properties.get("customDetails") or {}).get("protectedItemDetails") or []
+    first = details[0] if details and isinstance(details[0], dict) else {}
+    if not first.get("recoveryPointId") and not first.get("recoveryPointTime"):
+        return None
+    point_time, started = parse_time(first.get("recoveryPointTime")), parse_time(properties.get("startTime"))
+    age = round((started - point_time).total_seconds(), 1) if point_time and started else None
+    return dict(id=first.get("recoveryPointId"), time=first.get("recoveryPointTime"), age_seconds=age)
+
+
+def _seconds(properties):
+    started, ended = parse_time(properties.get("startTime")), parse_time(properties.get("endTime"))
+    return round((ended - started).total_seconds(), 1) if started and ended else None
+
+
 def job_facts(job):
     """Normalised facts about one job: id, state, times, target, tasks, errors."""
     properties = job.get("properties") or {}
@@ -49,7 +79,8 @@ def job_facts(job):
         state=properties.get("state"), state_description=properties.get("stateDescription"), start_time=properties.get("startTime"),
         end_time=properties.get("endTime"), target_name=properties.get("targetObjectName"), target_id=properties.get("targetObjectId"),
         allowed_actions=list(properties.get("allowedActions") or []), current_task=current["friendly_name"] if current else None,
-        tasks=tasks, errors=_errors(properties.get("errors")),
+        tasks=tasks, errors=_errors(properties.get("errors")), seconds=_seconds(properties),
+        recovery_point=_recovery_point(properties),
     )
 
 

@@ -103,6 +103,15 @@ jobs:
       description: The job's errors (code, message, possible_causes, recommended_action).
       type: list
       elements: dict
+    seconds:
+      description: How long the job ran, from its start and end times; null while it runs.
+      type: float
+    recovery_point:
+      description:
+        - A failover job's recovery point (ASR's C(FailoverJobDetails)), null for other jobs.
+        - C(age_seconds) is the point's age when the job started, the recovery point objective achieved.
+      type: dict
+      sample: {"id": "e34dccf5-cc56-470c-a648-d43b8ef4cce2", "time": "2021-04-06T09:48:12.0073939Z", "age_seconds": 120.8}
 """
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC, JobWaiter, job_facts

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 
 import pytest
 
@@ -16,7 +17,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items imp
     point_facts,
     points_summary,
 )
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import JobWaiter, job_facts
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import JobWaiter, job_facts, parse_time
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 
 
@@ -100,6 +101,24 @@ def test_job_facts(recording):
     assert (facts["operation"], facts["state"], facts["current_task"]) == ("SwitchReplicationGroupProtection", "InProgress", "Prerequisite check")
     done = job_facts(recording("classic_failover_job.json")["last"])
     assert [t["state"] for t in done["tasks"]] == ["Succeeded", "Other", "Other", "Succeeded", "Succeeded"]
+    # The recorded job started 2021-04-06T09:50:12.820784Z from the point of 09:48:12.0073939Z, and ended at 09:51:56Z.
+    assert done["recovery_point"] == dict(id="e34dccf5-cc56-470c-a648-d43b8ef4cce2", time="2021-04-06T09:48:12.0073939Z", age_seconds=120.8)
+    assert done["seconds"] == 103.2
+    assert facts["recovery_point"] is None and facts["seconds"] is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2021-04-06T09:48:12.0073939Z", datetime.datetime(2021, 4, 6, 9, 48, 12, 7393, tzinfo=datetime.timezone.utc)),
+    ("2021-04-06T09:51:56Z", datetime.datetime(2021, 4, 6, 9, 51, 56, tzinfo=datetime.timezone.utc)),
+    ("2021-04-06T11:51:56+02:00", datetime.datetime(2021, 4, 6, 9, 51, 56, tzinfo=datetime.timezone.utc)),
+    ("2021-04-06T09:51:56", datetime.datetime(2021, 4, 6, 9, 51, 56, tzinfo=datetime.timezone.utc)),
+    ("0001-01-01T00:00:00", None),
+    ("", None),
+    (None, None),
+    ("yesterday", None),
+])
+def test_parse_time(text, expected):
+    assert parse_time(text) == expected
 
 
 class Clock:
