@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
+import re
 
 from flask import current_app, request
 
@@ -14,6 +16,7 @@ from .vault import VM_SIZES
 COMPUTE_API_VERSIONS = ("2023-03-01", "2023-07-01", "2023-09-01", "2024-03-01", "2024-07-01", "2024-11-01")
 NETWORK_API_VERSIONS = ("2023-04-01", "2023-09-01", "2023-11-01", "2024-01-01", "2024-03-01", "2024-05-01")
 RESOURCES_API_VERSIONS = ("2021-04-01", "2022-09-01", "2024-03-01", "2024-07-01")
+SKUS_API_VERSIONS = ("2019-04-01", "2021-07-01")
 GROUP = SUBSCRIPTION + r"/resourcegroups/(?P<group>[^/]+)"
 LOCATION = SUBSCRIPTION + r"/providers/microsoft\.compute/locations/(?P<location>[^/]+)"
 # Azure seconds a process server deployment takes, then until it registers with the configuration server.
@@ -92,7 +95,7 @@ def _check_location(lab, location):
 def usages(subscription, location):
     lab = _lab(subscription)
     _check_location(lab, location)
-    quotas = lab.scenario.recovery.get("cores_quota") or {}
+    quotas = lab.cores_quota()
     values = [dict(name=dict(value="cores", localizedValue="Total Regional vCPUs"), currentValue=lab.cores_in_use(),
                    limit=quotas.get("total", 100), unit="Count")]
     for family in sorted({f for _c, _m, f in VM_SIZES.values()}):
@@ -108,6 +111,21 @@ def vm_sizes(subscription, location):
     return arm_response({"value": [dict(name=name, numberOfCores=cores, memoryInMB=memory, maxDataDiskCount=cores * 4,
                                         osDiskSizeInMB=1047552, resourceDiskSizeInMB=cores * 8192)
                                    for name, (cores, memory, _family) in sorted(VM_SIZES.items())]})
+
+
+@route(SUBSCRIPTION + r"/providers/microsoft\.compute/skus", api_versions=SKUS_API_VERSIONS)
+def resource_skus(subscription):
+    """Resource SKUs (virtualMachines) of the lab's region; a $filter on another location finds none."""
+    lab = _lab(subscription)
+    wanted = re.search(r"location\s+eq\s+'([^']+)'", request.args.get("$filter") or "", re.IGNORECASE)
+    if wanted and wanted.group(1).lower().replace(" ", "") != lab.location.lower():
+        return arm_response({"value": []})
+    return arm_response({"value": [dict(resourceType="virtualMachines", name=name, tier="Standard", size=name.split("_", 1)[1], family=family,
+                                        locations=[lab.location], locationInfo=[dict(location=lab.location, zones=[])], restrictions=[],
+                                        capabilities=[dict(name=key, value=str(value)) for key, value in (
+                                            ("vCPUs", cores), ("MemoryGB", memory // 1024), ("MaxDataDiskCount", cores * 4),
+                                            ("MaxNetworkInterfaces", max(2, cores // 2)), ("HyperVGenerations", "V1,V2"))])
+                                   for name, (cores, memory, family) in sorted(VM_SIZES.items())]})
 
 
 # ---- networks --------------------------------------------------------------------------------------
@@ -149,6 +167,27 @@ def get_subnet(subscription, group, name, subnet):
     raise ArmError(404, "NotFound", "Resource %s/subnets/%s not found." % (network["id"], subnet))
 
 
+@route(GROUP + r"/providers/microsoft\.network/virtualnetworks/(?P<name>[^/]+)/checkipaddressavailability", api_versions=NETWORK_API_VERSIONS)
+def check_ip_address_availability(subscription, group, name):
+    """Whether a private address is free: not one Azure reserves (first four, last) nor the static address of a failed-over item's VM."""
+    lab = _lab(subscription)
+    network = get_network(subscription, group, name).get_json()
+    try:
+        address = ipaddress.ip_address(request.args.get("ipAddress") or "")
+    except ValueError as exc:
+        raise ArmError(400, "InvalidRequestFormat", "Cannot parse the request: %s" % exc) from exc
+    prefixes = [ipaddress.ip_network(s["properties"]["addressPrefix"]) for s in network["properties"]["subnets"]]
+    subnet = next((p for p in prefixes if address in p), None)
+    if subnet is None:
+        raise ArmError(400, "PrivateIPAddressNotInAnySubnet", "Private static IP address %s does not belong to the range of any subnet in "
+                       "virtual network %s." % (address, network["id"]))
+    used = {str(i.settings.get("static_ip")) for i in lab.items.values() if i.azure_vm_id and i.settings.get("static_ip")}
+    free = [str(h) for h in list(subnet.hosts())[3:] if str(h) not in used]
+    if str(address) in free:
+        return arm_response({"available": True})
+    return arm_response({"available": False, "availableIPAddresses": free[:5]})
+
+
 # ---- template deployments (the process server image) -------------------------------------------------
 def _deployment_state(lab, deployment):
     done_at = deployment["started"] + datetime.timedelta(seconds=DEPLOYMENT_SECONDS * lab.clock.scale)
@@ -158,6 +197,8 @@ def _deployment_state(lab, deployment):
 def register_deployed_process_servers(lab):
     """A deployed process server registers with the configuration server a while after its deployment ends
     (in Azure, once someone runs the registration inside the VM; the lab does it by itself)."""
+    if lab.registration_held:
+        return
     now = lab.clock.now()
     for deployment in lab.deployments.values():
         ready = deployment["started"] + datetime.timedelta(seconds=(DEPLOYMENT_SECONDS + REGISTRATION_SECONDS) * lab.clock.scale)
@@ -166,11 +207,18 @@ def register_deployed_process_servers(lab):
             deployment["registered"] = True
 
 
+def _shown_parameters(deployment):
+    """ARM never answers the value of a securestring or secureobject parameter."""
+    secure = {name.lower() for name, spec in (deployment.get("template_parameters") or {}).items()
+              if str((spec or {}).get("type", "")).lower() in ("securestring", "secureobject")}
+    return dict((name, {"type": "SecureString"} if name.lower() in secure else value) for name, value in deployment["parameters"].items())
+
+
 def _deployment_document(lab, deployment):
     state = _deployment_state(lab, deployment)
     return dict(id=deployment["id"], name=deployment["name"], type="Microsoft.Resources/deployments",
                 properties=dict(provisioningState=state, timestamp=iso(lab.clock.now()), mode=deployment["mode"],
-                                parameters=deployment["parameters"], correlationId=deployment["correlation"],
+                                parameters=_shown_parameters(deployment), correlationId=deployment["correlation"],
                                 outputs={"processServerName": {"type": "String", "value": deployment["process_server"]}}
                                 if deployment.get("process_server") and state == "Succeeded" else {}))
 
@@ -196,7 +244,7 @@ def deployment(subscription, group, name):
     lab.deployments[key] = dict(id="/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Resources/deployments/%s"
                                 % (subscription, group, name), name=name, mode=properties.get("mode", "Incremental"),
                                 parameters=parameters, started=lab.clock.now(), correlation=stable_id(name, iso(lab.clock.now())),
-                                process_server=server_name)
+                                process_server=server_name, template_parameters=(properties.get("template") or {}).get("parameters"))
     document = _deployment_document(lab, lab.deployments[key])
     document["properties"]["provisioningState"] = "Accepted"
     return arm_response(document, status=201, headers={

@@ -5,6 +5,10 @@ GET  /lab/state     each item's phase, provider, state and where it runs; the Az
 POST /lab/faults    faults for the next N matching requests or jobs (see FAULT_KINDS)
 POST /lab/health    mark an item as needing a resync: {"item": "vm-win-01", "resync_required": true}
 POST /lab/stage     put an item straight into a stage of the cycle: {"item": "vm-win-01", "stage": "committed"}
+POST /lab/component a fabric component's health: {"kind": "process_server", "name": "cs-lab-01", "health": "Critical",
+                    "heartbeat_minutes_ago": 30, "services_status": "Stopped", "free_space_percent": 10, "health_errors": [...]}
+POST /lab/quota     vCPU limits of the region until a reset: {"standardDSv3Family": 0, "total": 10}
+POST /lab/registration {"hold": true}: deployed process servers do not register until {"hold": false}
 POST /lab/reset     back to the scenario's start (items, jobs, Azure VMs, faults; on-premises VMs powered on)
 """
 
@@ -16,6 +20,7 @@ import re
 from flask import Blueprint, current_app, jsonify, request
 
 from .cycle import PHASES
+from .fabrics import set_component_state
 
 blueprint = Blueprint("control", __name__, url_prefix="/lab")
 HTTP_FAULTS = ("400", "429", "500", "503", "drop", "drop_after")
@@ -127,6 +132,43 @@ def health():
             return _bad("no item %r" % body.get("item"))
         vault.set_resync_required(item, bool(body.get("resync_required", True)))
         return jsonify(machine=item.machine.name, resync_required=item.resync_required, health_errors=len(item.health_errors))
+
+
+@blueprint.route("/component", methods=["POST"])
+def component():
+    """{"kind": "process_server"|"reprotect_agent"|"master_target"|..., "name": "cs-lab-01", and any of "health",
+    "heartbeat_minutes_ago" (null: heartbeats again), "services_status", "free_space_percent", "system_load_status", "cpu_status",
+    "memory_status", "space_status", "health_errors": [{"code", "message", "possible_causes", "recommended_action", "severity"}]}."""
+    body = request.get_json(silent=True) or {}
+    vault = current_app.config["VAULT"]
+    with current_app.config["JOBS"].lock:
+        try:
+            found = set_component_state(vault, str(body.get("kind", "process_server")), str(body.get("name", "")), body)
+        except (ValueError, TypeError) as exc:
+            return _bad(str(exc))
+        return jsonify(found)
+
+
+@blueprint.route("/quota", methods=["POST"])
+def quota():
+    """{"<family>": limit, "total": limit}: the region's vCPU quota (compute usages, and the failover's 28031) until a reset."""
+    body = request.get_json(silent=True) or {}
+    if not body or not all(isinstance(v, int) and v >= 0 for v in body.values()):
+        return _bad("give vCPU limits as {\"<family>\" or \"total\": a whole number >= 0}")
+    vault = current_app.config["VAULT"]
+    with current_app.config["JOBS"].lock:
+        vault.quota_override.update(body)
+        return jsonify(vault.cores_quota())
+
+
+@blueprint.route("/registration", methods=["POST"])
+def registration():
+    """{"hold": true}: nobody runs the registration inside deployed process server VMs until {"hold": false}."""
+    body = request.get_json(silent=True) or {}
+    vault = current_app.config["VAULT"]
+    with current_app.config["JOBS"].lock:
+        vault.registration_held = bool(body.get("hold", True))
+        return jsonify(hold=vault.registration_held)
 
 
 @blueprint.route("/reset", methods=["POST"])

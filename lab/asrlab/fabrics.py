@@ -8,6 +8,7 @@ with process servers, master targets and run-as accounts; a modernized
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from .clock import Clock, iso
@@ -105,3 +106,65 @@ def modernized_fabric(vault_id, resource_group_id, scenario):
         "marsAgents": [dict(common)], "dras": [dict(common)], "agentDetails": [],
     }
     return _fabric(vault_id, appliance + "-vmwarefabric", appliance + "-vmwarefabric", custom)
+
+
+# The fabric's component lists, by what the control API calls them (POST /lab/component).
+COMPONENT_LISTS = {"process_server": "processServers", "master_target": "masterTargetServers", "reprotect_agent": "reprotectAgents",
+                   "rcm_proxy": "rcmProxies", "push_installer": "pushInstallers", "replication_agent": "replicationAgents",
+                   "mars_agent": "marsAgents", "dra": "dras"}
+
+
+def _heartbeat_key(component):
+    return "lastHeartbeatUtc" if "lastHeartbeatUtc" in component else "lastHeartbeat"
+
+
+def refresh_heartbeats(vault):
+    """Running components send a heartbeat every few minutes: each read shows a recent one, except for those
+    whose heartbeat the control API has stopped (``vault.stopped_heartbeats``: (list, id) pairs)."""
+    now = now_iso()
+    custom = vault.fabric["properties"]["customDetails"]
+    if "lastHeartbeat" in custom:
+        custom["lastHeartbeat"] = now
+    for wire in COMPONENT_LISTS.values():
+        for component in custom.get(wire) or []:
+            if (wire, component.get("id")) not in vault.stopped_heartbeats:
+                component[_heartbeat_key(component)] = now
+
+
+def set_component_state(vault, kind, name, change):
+    """Control API: a component's health, heartbeat age (Azure minutes, or null for running), services, free space,
+    load and health errors. Returns the component's document."""
+    if kind not in COMPONENT_LISTS:
+        raise ValueError("kind must be one of %s" % ", ".join(sorted(COMPONENT_LISTS)))
+    wire = COMPONENT_LISTS[kind]
+    components = vault.fabric["properties"]["customDetails"].get(wire) or []
+    found = next((c for c in components if name in (c.get("name"), c.get("friendlyName"), c.get("id"))), None)
+    if found is None:
+        raise ValueError("no %s %r (there are: %s)" % (kind, name, ", ".join(str(c.get("name") or c.get("friendlyName")) for c in components)))
+    if "health" in change:
+        found["health"] = change["health"]
+    if "health_errors" in change:
+        found["healthErrors"] = [dict(errorCode=e.get("code"), errorMessage=e.get("message"), possibleCauses=e.get("possible_causes"),
+                                      recommendedAction=e.get("recommended_action"), errorLevel=e.get("severity", "Error"),
+                                      creationTimeUtc=now_iso()) for e in change["health_errors"] or []]
+    if "heartbeat_minutes_ago" in change:
+        minutes = change["heartbeat_minutes_ago"]
+        if minutes is None:
+            vault.stopped_heartbeats.discard((wire, found.get("id")))
+            found[_heartbeat_key(found)] = now_iso()
+        else:
+            vault.stopped_heartbeats.add((wire, found.get("id")))
+            found[_heartbeat_key(found)] = iso(Clock.now() - datetime.timedelta(minutes=float(minutes)))
+    if "services_status" in change:
+        found["psServiceStatus"] = change["services_status"]
+    if "free_space_percent" in change and found.get("totalSpaceInBytes"):
+        found["availableSpaceInBytes"] = int(found["totalSpaceInBytes"] * float(change["free_space_percent"]) / 100)
+        if "freeSpacePercentage" in found:
+            found["freeSpacePercentage"] = float(change["free_space_percent"])
+    cpu_key = "cpuLoadStatus" if "cpuLoadStatus" in found else "processorUsageStatus"
+    space_key = "spaceUsageStatus" if "spaceUsageStatus" in found else "diskUsageStatus"
+    for key, wire_key in (("system_load_status", "systemLoadStatus"), ("cpu_status", cpu_key), ("memory_status", "memoryUsageStatus"),
+                          ("space_status", space_key)):
+        if key in change:
+            found[wire_key] = change[key]
+    return found

@@ -63,6 +63,9 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
         self.azure_vms = {}
         self.job_faults = []  # control API: jobs that fail at a task or never end
         self.deployments = {}  # (resource group, name) -> template deployment
+        self.quota_override = {}  # control API /lab/quota: vCPU limits that replace the scenario's until a reset
+        self.stopped_heartbeats = set()  # control API: (component list, id) whose heartbeat stopped
+        self.registration_held = False  # control API: deployed process servers do not register (nobody ran the setup in the VM)
         recovery_group = "/subscriptions/%s/resourceGroups/%s" % (config.subscription_id, scenario.recovery["resource_group"])
         self.recovery_group_id = recovery_group
         self.network_id = "%s/providers/Microsoft.Network/virtualNetworks/%s" % (recovery_group, scenario.recovery["network"])
@@ -201,11 +204,15 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
                 used += VM_SIZES[vm["size"]][0]
         return used
 
+    def cores_quota(self):
+        """The region's vCPU limits per family and "total": the scenario's, with the control API's overrides."""
+        return dict(self.scenario.recovery.get("cores_quota") or {}, **self.quota_override)
+
     def quota_problem(self, item):
         """None, or the recorded core-quota error (28031) when the item's VM does not fit."""
         size = item.settings["size"]
         cores, _memory, family = VM_SIZES[size]
-        quotas = self.scenario.recovery.get("cores_quota") or {}
+        quotas = self.cores_quota()
         for scope, used, limit in ((family, self.cores_in_use(family), quotas.get(family)), ("total", self.cores_in_use(), quotas.get("total"))):
             if limit is not None and used + cores > limit:
                 return dict(code="28031", message="The failover of the virtual machine %s failed because the %s core quota of the "
