@@ -305,11 +305,13 @@ class VSphere:
         self._wait(vm.PowerOffVM_Task())
         return True
 
-    def create_vm(self, name, host, datastore, guest_id, disks=1, disk_gb=40, scsi_controller="lsilogic-sas", memory_mb=4096, cpus=2):
+    def create_vm(self, name, host, datastore, guest_id, disks=1, disk_gb=40, scsi_controller="lsilogic-sas", memory_mb=4096, cpus=2,
+                  disk_uuids=None):
         """Create a powered-off VM on ``host`` with its files and ``disks`` disks on ``datastore``; return it.
 
         ``disks`` is a number of ``disk_gb`` GB disks or a list of sizes in GB. The datastore must be mounted
-        read-write on the host, as vSphere requires (the simulator itself does not check it).
+        read-write on the host, as vSphere requires (the simulator itself does not check it). ``disk_uuids``, when
+        given, are the disks' backing UUIDs in order (a clone that kept its template's disk UUIDs, say).
         """
         if self.exists(name):
             raise ValueError("a VM named %r exists already" % (name,))
@@ -327,6 +329,8 @@ class VSphere:
         changes = [vim.vm.device.VirtualDeviceSpec(operation="add", device=controller)]
         for unit, size in enumerate(sizes):
             backing = vim.vm.device.VirtualDisk.FlatVer2BackingInfo(fileName="[%s]" % datastore, diskMode="persistent", thinProvisioned=True)
+            if disk_uuids and unit < len(disk_uuids):
+                backing.uuid = disk_uuids[unit]
             disk = vim.vm.device.VirtualDisk(key=-200 - unit, controllerKey=-100, unitNumber=unit, capacityInKB=int(size) * 1024 * 1024, backing=backing)
             changes.append(vim.vm.device.VirtualDeviceSpec(operation="add", fileOperation="create", device=disk))
         spec = vim.vm.ConfigSpec(name=name, guestId=guest_id, numCPUs=cpus, memoryMB=memory_mb, deviceChange=changes,

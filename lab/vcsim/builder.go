@@ -408,6 +408,8 @@ func (b *builder) vm(spec VMSpec) error {
 		disk := devices.CreateDisk(scsi.(types.BaseVirtualController), ds.Self, "")
 		// "[datastore]" alone: the simulator names the file vm/vm.vmdk, vm/vm_1.vmdk, ...
 		disk.Backing.(*types.VirtualDiskFlatVer2BackingInfo).FileName = "[" + spec.Datastore + "]"
+		// Each disk has a UUID of its own, stable across restarts, as vSphere gives one (the simulator leaves it empty).
+		disk.Backing.(*types.VirtualDiskFlatVer2BackingInfo).Uuid = uuid.NewSHA1(uuid.NameSpaceURL, []byte(fmt.Sprintf("labvcsim/%s/disk/%d", spec.Name, i))).String()
 		disk.CapacityInKB = spec.DiskGB * 1024 * 1024
 		devices = append(devices, disk)
 	}

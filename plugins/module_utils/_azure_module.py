@@ -23,19 +23,26 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import
 class AsrModule:
     """An Ansible module that talks to one Recovery Services vault."""
 
-    def __init__(self, argument_spec=None, vault=True, **kwargs):
+    def __init__(self, argument_spec=None, vault=True, azure_optional=False, **kwargs):
+        """``azure_optional``: the module works without ASR too; it calls ``require_azure()`` once it knows it needs ASR."""
         spec = azure_argument_spec(vault=vault)
         spec.update(argument_spec or {})
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
         self.check_mode = self.module.check_mode
-        for library, trace in missing_libraries():
-            self.module.fail_json(msg=missing_required_lib(library), exception=trace)
-        problems = check_azure_params(self.params, vault=vault)
-        if problems:
-            self.module.fail_json(msg="Invalid Azure options: " + "; ".join(problems))
+        self._vault = vault
         self._cloud = None
         self._client = None
+        if not azure_optional:
+            self.require_azure()
+
+    def require_azure(self):
+        """Fail the task when an Azure SDK is missing or an Azure option is wrong (before any request)."""
+        for library, trace in missing_libraries():
+            self.module.fail_json(msg=missing_required_lib(library), exception=trace)
+        problems = check_azure_params(self.params, vault=self._vault)
+        if problems:
+            self.module.fail_json(msg="Invalid Azure options: " + "; ".join(problems))
 
     @property
     def resource_group(self):
