@@ -109,12 +109,19 @@ LIN = {"name": "mt-lin-01", "protected_item": "vm-lin-01", "datastore": "ds-vmfs
 
 @pytest.fixture(scope="module")
 def vcenter_runs(installed_env, lab, tmp_path_factory):
-    """The vCenter scenarios, in one playbook run, from a vCenter without overrides and vm-lin-01 failed over and committed."""
+    """The vCenter scenarios, in one playbook run, from a vCenter without overrides and vm-lin-01 failed over and committed.
+
+    cs-lab-01 (the configuration server, also a Windows master target in ASR's record) stops sending heartbeats and reports
+    a health error meanwhile.
+    """
     client = vsphere_client(lab)
     try:
         clear_overrides(client, "mt-lin-01", "mt-win-01")
         control(lab, "reset", "POST")
         control(lab, "stage", "POST", item="vm-lin-01", stage="committed")
+        control(lab, "component", "POST", kind="master_target", name="cs-lab-01", heartbeat_minutes_ago=90,
+                health_errors=[{"code": "78140", "message": "The master target's services are stopped.", "severity": "Error",
+                                "recommended_action": "Start the services."}])
         before = {"lin_drs": drs_override(client, "mt-lin-01")}
         windows = {"name": "mt-win-01", "protected_item": "vm-win-02"}
         steps = [
@@ -130,6 +137,8 @@ def vcenter_runs(installed_env, lab, tmp_path_factory):
             ("vsan_not_in_asr", MODULE, dict(windows, datastore="ds-vsan-01", required_retention_gb=500), False),
             ("drs", MODULE, dict(windows, datastore="ds-vmfs-01", drs_override=True, required_retention_gb=100), False),
             ("drs_again", MODULE, dict(windows, datastore="ds-vmfs-01", drs_override=True, required_retention_gb=100), False),
+            ("unhealthy", MODULE, {"name": "cs-lab-01", "os_type": "windows", "datastore": "ds-vmfs-01", "storage_drs_override": False,
+                                   "fail_on_failed_checks": False}, False),
             ("fabric", "siterecovery.vmware.asr_fabric_info", {}, False),
             ("reprotect", "siterecovery.vmware.asr_reprotect", {
                 "name": "vm-lin-01", "direction": "to_onprem", "master_target": "{{ lin_apply.master_target.name }}",
@@ -139,6 +148,7 @@ def vcenter_runs(installed_env, lab, tmp_path_factory):
         after = {name: (sdrs_override(client, name), drs_override(client, name)) for name in ("mt-lin-01", "mt-win-01")}
         return before, results, after
     finally:
+        control(lab, "component", "POST", kind="master_target", name="cs-lab-01", heartbeat_minutes_ago=None, health_errors=[])
         client.close()
 
 
@@ -235,6 +245,15 @@ def test_drs_override_only_when_asked_and_once(vcenter_runs):
     assert first["overrides"]["drs"] == {"cluster-lab": {"enabled": True, "behavior": "manual"}}
     assert second["changed"] is False and second["overrides"] == first["overrides"]
     assert after["mt-win-01"] == ({"enabled": False, "behavior": None}, {"enabled": True, "behavior": "manual"})
+
+
+def test_asr_unhealthy_master_target(vcenter_runs):
+    _before, runs, _after = vcenter_runs
+    result = runs["unhealthy"]
+    assert failed_checks(result) == ["asr_health_errors", "asr_heartbeat", "disk_enable_uuid"]
+    reasons = {c["name"]: c["reason"] for c in result["checks"]}
+    assert "minutes old" in reasons["asr_heartbeat"] and "78140: The master target's services are stopped." in reasons["asr_health_errors"]
+    assert result["master_target"]["health"] == "Critical"
 
 
 def test_disk_uuid_shared_with_a_clone(installed_env, lab, vsphere, tmp_path):
