@@ -479,6 +479,18 @@ def _vcenter_connected(rule, ctx):
     return PASS, "vCenter connected to ASR: %s" % names
 
 
+def _vcenter_reachable(_rule, ctx):
+    login = ctx.get("vsphere")
+    if login is None:
+        return None
+    if login.get("error"):
+        return FAIL, "cannot use vCenter %s: %s" % (login.get("hostname"), login["error"])
+    about = login.get("about") or {}
+    if about.get("api_type") and about["api_type"] != "VirtualCenter":
+        return FAIL, "%s is a standalone ESXi host (%s), not the vCenter the machine fails back to" % (login.get("hostname"), about.get("name"))
+    return PASS, "logged in to vCenter %s (%s)" % (login.get("hostname"), about.get("name") or "version not reported")
+
+
 def _agent_registered(rule, ctx):
     codes = [e.get("code") for e in ctx["facts"].get("health_errors") or []]
     waiting = [c for c in codes if c in rule["error_codes"]]
@@ -508,7 +520,8 @@ EVALUATORS = {
     "boot_firmware": _boot_firmware, "target_size_offered": _target_size_offered, "quota_family": _quota_family,
     "quota_regional": _quota_regional, "target_network": _target_network, "target_subnet": _target_subnet, "static_ip": _static_ip,
     "failover_time_agent": _failover_time_agent, "failover_time_physical": _failover_time_physical, "failover_time_linux": _failover_time_linux,
-    "azure_vm_exists": _azure_vm_exists, "vcenter_connected": _vcenter_connected, "agent_registered": _agent_registered,
+    "azure_vm_exists": _azure_vm_exists, "vcenter_connected": _vcenter_connected, "vcenter_reachable": _vcenter_reachable,
+    "agent_registered": _agent_registered,
     "failback_windows_2008_physical": _failback_windows_2008_physical,
 }
 
@@ -519,10 +532,13 @@ def rules_for(before, rules=RULES):
 
 
 def evaluate(ctx, rules=RULES):
-    """The checks of every rule that applies before ``ctx["before"]``, in the table's order."""
+    """The checks of every rule that applies before ``ctx["before"]``, in the table's order (an optional rule without its input gives none)."""
     checks = []
     for rule in rules_for(ctx["before"], rules):
-        status, reason = EVALUATORS[rule["name"]](rule, ctx)
+        judged = EVALUATORS[rule["name"]](rule, ctx)
+        if judged is None:
+            continue
+        status, reason = judged
         checks.append(dict(name=rule["name"], status=status, reason=reason, source=rule["source"]))
     return checks
 

@@ -6,7 +6,8 @@
 Private to the collection. Data only: no logic, no Ansible, no I/O. ``_preflight.py`` evaluates
 each rule (by its ``name``) and ``docs/preflight.md`` lists them; a unit test keeps the two equal.
 A rule whose ``observable`` is False is a documented requirement that neither ASR's record nor
-Azure tells, so no check is made for it: the documentation says what to verify by hand.
+Azure tells, so no check is made for it: the documentation says what to verify by hand. An ``optional``
+rule gives a check only when the module was given what it needs (its evaluator returns None otherwise).
 """
 
 from __future__ import annotations
@@ -143,6 +144,9 @@ RULES = (
     dict(name="vcenter_connected", before=FAILBACK_ONLY, observable=True, heartbeat_minutes=60,
          summary="The vCenter the machine fails back to is connected: ASR's discovery of it has no error and a heartbeat within the hour.",
          source=FAILBACK + " (Prerequisites: the vCenter is in a connected state); ASR replicationvCenters record"),
+    dict(name="vcenter_reachable", before=FAILBACK_ONLY, observable=True, optional=True,
+         summary="When vSphere options are given (hostname, or VMWARE_HOST), the controller logs in to that vCenter; no check otherwise.",
+         source=FAILBACK + " (Prerequisites: the vCenter is in a connected state); a vSphere API login with the given options"),
     dict(name="agent_registered", before=FAILBACK_ONLY, observable=True, error_codes=("150273",),
          summary="The Mobility service in the Azure VM has registered again since the failover (a reprotect fails until it has).",
          source=FAILBACK + " (the agent takes up to 15 minutes to register; reprotect fails meanwhile); " + ITEM_RECORD

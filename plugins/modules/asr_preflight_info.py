@@ -48,10 +48,13 @@ extends_documentation_fragment:
   - siterecovery.vmware.azure
   - siterecovery.vmware.azure.vault
   - siterecovery.vmware.azure.item
+  - siterecovery.vmware.vsphere
   - siterecovery.vmware.attributes.asr_info
 notes:
-  - The vCenter check reads the vCenter's connection as ASR's configuration server or appliance reports it (discovery
-    status, health errors, heartbeat), not by connecting to the vCenter.
+  - The C(vcenter_connected) check reads the vCenter's connection as ASR's configuration server or appliance reports it (discovery
+    status, health errors, heartbeat).
+  - The vSphere options are optional here. When O(hostname) (or E(VMWARE_HOST)) is set, the failback preflight also logs in to
+    that vCenter (check C(vcenter_reachable)); O(username) and O(password) are then required.
 """
 
 EXAMPLES = r"""
@@ -125,6 +128,8 @@ replicated_item:
 
 import datetime
 
+from ansible.module_utils.basic import missing_required_lib
+
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts, points_summary
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
@@ -137,6 +142,8 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight imp
     summarize,
 )
 from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_azure import PreflightReads
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_client import HAS_PYVMOMI, VSphereClient
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_spec import check_vsphere_params, vsphere_argument_spec
 
 
 def failover_context(reads, item, facts, size):
@@ -153,8 +160,30 @@ def failover_context(reads, item, facts, size):
     return context, target
 
 
+def vcenter_login(params):
+    """{hostname, about} after logging in to the vCenter of the vSphere options, or {hostname, error}; None without them."""
+    if not params["hostname"]:
+        return None
+    client = None
+    try:
+        client = VSphereClient.connect(params["hostname"], params["username"], params["password"], port=params["port"],
+                                       validate_certs=params["validate_certs"], ca_path=params["ca_path"], timeout=30)
+        return dict(hostname=params["hostname"], about=client.about())
+    except SiteRecoveryError as error:
+        return dict(hostname=params["hostname"], error=error.to_result()["msg"])
+    finally:
+        if client is not None:
+            client.close()
+
+
 def preflight(asr):
     params = asr.params
+    if params["hostname"]:
+        problems = check_vsphere_params(params)
+        if problems:
+            raise SiteRecoveryError("Invalid vSphere options: " + "; ".join(problems), code="InvalidParameter")
+        if not HAS_PYVMOMI:
+            raise SiteRecoveryError(missing_required_lib("pyvmomi") + " (for the vCenter login that hostname asks for)", code="MissingLibrary")
     if params["rpo_threshold"] < 1:
         raise SiteRecoveryError("rpo_threshold must be 1 minute or more, not %d" % params["rpo_threshold"], code="InvalidParameter")
     if params["target_vm_size"] is not None and not params["target_vm_size"].strip():
@@ -180,7 +209,7 @@ def preflight(asr):
         context.update(extra)
     else:
         context.update(azure_vm=reads.azure_vm(machine["azure_vm_id"]) if facts["running_in"] == "azure" else None,
-                       vcenters=reads.vcenters(facts["fabric"]))
+                       vcenters=reads.vcenters(facts["fabric"]), vsphere=vcenter_login(params))
     checks = evaluate(context)
     counts, ready = summarize(checks)
     return dict(changed=False, before=before, checks=checks, summary=counts, ready=ready, target=target, replicated_item=facts)
@@ -192,6 +221,7 @@ def main():
         before=dict(type="str", choices=["failover", "failback"]),
         rpo_threshold=dict(type="int", default=30),
         target_vm_size=dict(type="str"),
+        **vsphere_argument_spec()
     )
     AsrModule(argument_spec=spec, supports_check_mode=True).run(preflight)
 

@@ -54,6 +54,7 @@ def test_good_machine_before_failover_and_failback(installed_env, lab, modernize
     assert result["before"] == "failback" and result["ready"] is True, failed(result)
     assert statuses(result)["reprotected"] == "pass" and statuses(result)["azure_vm_exists"] == "pass"
     assert statuses(result)["vcenter_connected"] == "pass" and statuses(result)["agent_registered"] == "pass"
+    assert statuses(result)["vcenter_reachable"] == "pass"  # the lab's env.sh names its vCenter (VMWARE_*)
     assert "vm_name" not in statuses(result) and result["target"] is None
     assert len(writes(running)) == before  # an info module sends no write
     # Failed over and committed, not reprotected yet: the failback path can go on; the reprotect comes first.
@@ -103,16 +104,20 @@ def test_size_not_offered_and_failback_blockers(installed_env, lab, tmp_path):
     assert missing["failed"] is True and missing["error"]["code"] == "ReplicatedItemNotFound" and "vm-win-01" in missing["msg"]
     control(lab, "stage", "POST", item="phys-01", stage="reprotected")
     control(lab, "health", "POST", item="phys-01", resync_required=True)
-    back, forth = preflight(installed_env, lab, tmp_path, {"name": "phys-01"}, {"name": "phys-01", "before": "failover"})
+    back, forth, login = preflight(installed_env, lab, tmp_path, {"name": "phys-01"}, {"name": "phys-01", "before": "failover"},
+                                   {"name": "phys-01", "password": "not-the-password"})
     assert back["before"] == "failback" and set(failed(back)) == {"replication_health", "resync_required"}
+    assert set(failed(login)) == {"replication_health", "resync_required", "vcenter_reachable"}
+    assert "login to 127.0.0.2" in failed(login)["vcenter_reachable"] and "not-the-password" not in str(login)
     assert "resynchronisation" in failed(back)["resync_required"]
     assert "would be the failback" in failed(forth)["operation_allowed"] and "nothing to fail over" in failed(forth)["running_in"]
 
 
 def test_bad_inputs_fail_before_any_request(installed_env, lab, tmp_path):
     asked = len(control(lab, "requests"))
-    threshold, direction = preflight(installed_env, lab, tmp_path, {"name": "vm-win-01", "rpo_threshold": 0},
-                                     {"name": "vm-win-01", "before": "sideways"})
+    threshold, direction, host = preflight(installed_env, lab, tmp_path, {"name": "vm-win-01", "rpo_threshold": 0},
+                                           {"name": "vm-win-01", "before": "sideways"}, {"name": "vm-win-01", "hostname": "https://vc01/sdk"})
     assert threshold["failed"] is True and "rpo_threshold must be 1 minute or more" in threshold["msg"]
     assert direction["failed"] is True and "before" in direction["msg"] and "sideways" in direction["msg"]
+    assert host["failed"] is True and "Invalid vSphere options: hostname 'https://vc01/sdk' must be a host name" in host["msg"]
     assert len(control(lab, "requests")) == asked
