@@ -127,7 +127,7 @@ def inventory_for(scenario, kind="vcenter"):
         vms += [
             _vm("cs-lab-01", WINDOWS_2016, HOSTS[0], "ds-vmfs-01", cpus=8, memory_mb=16384, disks=3, disk_gb=200,
                 ip_address="10.0.0.10", annotation="ASR configuration server (process server, master target)"),
-            _vm("mt-win-01", WINDOWS_2016, HOSTS[0], "ds-vmfs-02", disks=2, disk_gb=100, scsi_controller="lsilogic-sas",
+            _vm("mt-win-01", WINDOWS_2019, HOSTS[0], "ds-vmfs-02", disks=2, disk_gb=100, scsi_controller="lsilogic-sas",
                 extra_config={"disk.EnableUUID": "TRUE"}, ip_address="10.0.0.11", annotation="ASR master target (Windows)"),
             _vm("mt-lin-01", RHEL_8, HOSTS[1], "ds-vmfs-03", disks=2, disk_gb=100, scsi_controller="lsilogic",
                 extra_config={"disk.EnableUUID": "TRUE"}, ip_address="10.0.0.12", annotation="ASR master target (Linux)"),

@@ -125,6 +125,7 @@ EXAMPLES = r"""
 # (AZURE_SUBSCRIPTION_ID, AZURE_CLIENT_ID, AZURE_SECRET, AZURE_TENANT, ASR_RESOURCE_GROUP, ASR_VAULT_NAME).
 plugin: siterecovery.vmware.asr_items
 
+---
 # dr.asr_items.yml: the vault named in the file, the inventory cached for ten minutes between runs,
 # and groups of one's own from the host vars.
 plugin: siterecovery.vmware.asr_items

@@ -130,7 +130,8 @@ def vcenter_runs(installed_env, lab, tmp_path_factory):
             ("lin_again", MODULE, LIN, False),
             ("refused", MODULE, {"name": "mt-win-01", "protected_item": "vm-lin-01", "datastore": "ds-vmfs-01"}, False),
             ("bad", MODULE, {"name": "mt-bad-01", "os_type": "windows", "os_version": "Windows Server 2016", "datastore": "ds-vmfs-01"}, False),
-            ("older", MODULE, {"name": "mt-win-01", "protected_item": "vm-win-01", "datastore": "ds-vmfs-01", "storage_drs_override": False,
+            ("older", MODULE, {"name": "mt-win-01", "os_type": "windows", "os_version": "Windows Server 2022", "datastore": "ds-vmfs-01",
+                               "storage_drs_override": False,
                                "fail_on_failed_checks": False}, False),
             ("nfs", MODULE, dict(windows, datastore="ds-nfs-01"), False),
             ("nfs_not_mounted", MODULE, dict(LIN, datastore="ds-nfs-01"), False),
@@ -220,7 +221,7 @@ def test_older_windows_master_target_and_report_only(vcenter_runs):
     _before, runs, _after = vcenter_runs
     result = runs["older"]
     assert not result.get("failed") and result["summary"]["fail"] == 1 and failed_checks(result) == ["os_match"]
-    assert "older than vm-win-01 (Windows Server 2019 Datacenter)" in result["msg"]
+    assert "runs Windows Server 2019, older than" in result["msg"] and "(Windows Server 2022)" in result["msg"]
     assert statuses(result)["storage_drs"] == "warn" and result["changed"] is False  # storage_drs_override: false
 
 

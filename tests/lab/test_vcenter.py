@@ -172,7 +172,7 @@ VMS = {
     "vm-win-02": ("windows9Server64Guest", "windowsGuest", HOST2, "ds-vmfs-02", 1, vim.vm.device.VirtualLsiLogicSASController, None, True, None),
     "vm-lin-01": ("rhel8_64Guest", "linuxGuest", HOST2, "ds-vsan-01", 1, vim.vm.device.ParaVirtualSCSIController, None, True, None),
     "cs-lab-01": ("windows9Server64Guest", "windowsGuest", HOST1, "ds-vmfs-01", 3, vim.vm.device.VirtualLsiLogicSASController, None, True, None),
-    "mt-win-01": ("windows9Server64Guest", "windowsGuest", HOST1, "ds-vmfs-02", 2, vim.vm.device.VirtualLsiLogicSASController, "TRUE", True, None),
+    "mt-win-01": ("windows2019srv_64Guest", "windowsGuest", HOST1, "ds-vmfs-02", 2, vim.vm.device.VirtualLsiLogicSASController, "TRUE", True, None),
     "mt-lin-01": ("rhel8_64Guest", "linuxGuest", HOST2, "ds-vmfs-03", 2, vim.vm.device.VirtualLsiLogicController, "TRUE", True, None),
     "mt-bad-01": ("windows9Server64Guest", "windowsGuest", HOST3, "ds-vsan-01", 1, vim.vm.device.ParaVirtualSCSIController, None, False,
                   "before-patching"),
