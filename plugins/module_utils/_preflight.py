@@ -447,6 +447,8 @@ def _failover_time_linux(_rule, ctx):
 
 def _azure_vm_exists(_rule, ctx):
     vm = ctx.get("azure_vm")
+    if ctx["facts"]["running_in"] != "azure":
+        return FAIL, "the machine does not run in Azure: there is no Azure VM to fail back from"
     if vm is None:
         beat = parse_time(ctx["machine"]["last_heartbeat"])
         if beat is not None and ctx["now"] - beat <= datetime.timedelta(minutes=30):

@@ -142,6 +142,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight imp
     summarize,
 )
 from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_azure import PreflightReads
+from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_rules import RULES
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_client import HAS_PYVMOMI, VSphereClient
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_spec import check_vsphere_params, vsphere_argument_spec
 
@@ -154,7 +155,8 @@ def failover_context(reads, item, facts, size):
     subnets = dict((s.get("name"), (s.get("properties") or {}).get("addressPrefix"))
                    for s in ((context["network"] or {}).get("properties") or {}).get("subnets") or [])
     prefix = subnets.get(vm.get("subnet"))
-    if vm.get("static_ip") and prefix and static_ip_problem(vm["static_ip"], prefix, 4) is None:
+    reserved = [r for r in RULES if r["name"] == "static_ip"][0]["reserved_first"]
+    if vm.get("static_ip") and prefix and static_ip_problem(vm["static_ip"], prefix, reserved) is None:
         context["ip_available"] = reads.ip_available(vm["network_id"], vm["static_ip"])
     target = dict(location=location, size=size, network_id=vm.get("network_id"), subnet=vm.get("subnet"), static_ip=vm.get("static_ip"))
     return context, target

@@ -217,6 +217,7 @@ FAILBACK_TABLE = [
     ("rpo", setin(("facts", "provider"), "InMageRcm"), "pass", "not applicable"),
     ("azure_vm_exists", nothing, "pass", "Rcm-W2K19-152 exists (VM running)"),
     ("azure_vm_exists", setin(("azure_vm", "exists"), False), "fail", "no longer exists"),
+    ("azure_vm_exists", lambda c: c.update(azure_vm=None) or c["facts"].update(running_in="onprem"), "fail", "no Azure VM to fail back from"),
     ("azure_vm_exists", lambda c: c.update(azure_vm=None) or c["machine"].update(last_heartbeat=iso(3)), "pass", "heartbeat 3 minutes ago"),
     ("azure_vm_exists", lambda c: c.update(azure_vm=None) or c["machine"].update(last_heartbeat=iso(90)), "warn", "check that it still exists"),
     ("vcenter_connected", nothing, "pass", "vcenter67 (10.150.208.5, discovery Completed)"),
