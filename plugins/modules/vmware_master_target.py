@@ -409,6 +409,18 @@ def override_state(pods, drs):
     return state
 
 
+def set_storage_drs_override(client, pod, vm, operation):
+    """Disable Storage DRS for the VM in ``pod``. Machines failing back through the same master target prepare it at the
+    same time (one task per machine, in parallel forks): when vCenter refuses the change because another run has just made
+    it, the override is read again and the change counts as done."""
+    try:
+        client.disable_storage_drs(pod["pod"], vm, operation)
+    except SiteRecoveryError:
+        now = next((p for p in client.storage_pods(vm) if p["datastore_cluster"] == pod["datastore_cluster"]), None)
+        if now is None or rules.sdrs_change(now) is not None:
+            raise
+
+
 def prepare(asr, client, vm, allowed):
     """Set the Storage DRS (and, when asked, DRS) VM overrides; returns (checks, changed, before, after)."""
     params = asr.params
@@ -422,7 +434,7 @@ def prepare(asr, client, vm, allowed):
         if operation and params["storage_drs_override"] and allowed:
             changed = True
             if not asr.check_mode:
-                client.disable_storage_drs(pod["pod"], vm, operation)
+                set_storage_drs_override(client, pod, vm, operation)
     outcome = "off" if not params["storage_drs_override"] else ("held" if not allowed else ("check_mode" if asr.check_mode else "applied"))
     checks.append(rules.check_storage_drs(pods, outcome))
     drs_operation = None
