@@ -11,7 +11,7 @@ import sys
 import ansible_runner
 import pytest
 from installed_collection import ROOT
-from lab_tasks import writes
+from lab_tasks import control, writes
 from labrunner import start_lab
 
 CYCLE_STAGES = ["failover_to_azure", "commit_failover", "failback_prepare", "reprotect_to_onprem", "failback_to_onprem",
@@ -36,16 +36,48 @@ def private_data_dir(base, installed_env, lab):
     return env
 
 
-def run_cycle(base, env, summary):
-    runner = ansible_runner.run(private_data_dir=str(base), playbook="cycle.yml", envvars=env,
-                                extravars={"asr_confirm_failover": True, "asr_summary_file": str(summary)}, quiet=True)
+def run_cycle(base, env, summary, confirm=True, cmdline=None):
+    runner = ansible_runner.run(private_data_dir=str(base), playbook="cycle.yml", envvars=env, cmdline=cmdline,
+                                extravars={"asr_confirm_failover": confirm, "asr_summary_file": str(summary)}, quiet=True)
     stats = next((e["event_data"] for e in runner.events if e["event"] == "playbook_on_stats"), {})
     return runner, stats
+
+
+def test_check_mode_and_confirmation_send_no_write(installed_env, cycle_lab, tmp_path, monkeypatch):
+    """--check shows every stage each machine would go through; without the confirmation nothing is sent."""
+    monkeypatch.setenv("PATH", installed_env["PATH"])
+    control(cycle_lab, "reset", "POST")
+    base = tmp_path / "runner"
+    env = private_data_dir(base, installed_env, cycle_lab)
+    summary = tmp_path / "asr-summary.json"
+    before = writes(cycle_lab)
+
+    runner, stats = run_cycle(base, env, summary, cmdline="--check")
+    assert (runner.status, runner.rc) == ("successful", 0), runner.stdout.read()
+    machines = stats["artifact_data"]["asr_summary"]
+    for name, record in machines.items():
+        assert [record["stages"][s]["status"] for s in CYCLE_STAGES] == ["would run"] * 7, (name, record["stages"])
+        assert not record["cycle_complete"] and record["running_in"] == "onprem"
+    # A rehearsal never replaces the record of a real run: it writes asr-summary-check.json.
+    assert not summary.exists() and (tmp_path / "asr-summary-check.json").exists()
+    assert writes(cycle_lab) == before
+
+    # A private data directory of its own: ansible-runner keeps a run's command line options in it.
+    base = tmp_path / "runner-unconfirmed"
+    env = private_data_dir(base, installed_env, cycle_lab)
+    runner, stats = run_cycle(base, env, summary, confirm=False)
+    output = runner.stdout.read()
+    assert runner.rc == 2, output
+    assert "confirm it with asr_confirm_failover=true" in output
+    assert sorted(stats["failures"]) == ["phys-01", "vm-lin-01", "vm-win-01", "vm-win-02"]
+    assert all(r["stages"]["failover_to_azure"]["status"] == "failed" for r in stats["artifact_data"]["asr_summary"].values())
+    assert writes(cycle_lab) == before
 
 
 def test_full_cycle_through_ansible_runner(installed_env, cycle_lab, tmp_path, monkeypatch):
     # ansible-runner runs the ansible-playbook it finds on PATH, as in an execution environment: the venv's.
     monkeypatch.setenv("PATH", installed_env["PATH"])
+    control(cycle_lab, "reset", "POST")
     base = tmp_path / "runner"
     env = private_data_dir(base, installed_env, cycle_lab)
     summary = tmp_path / "asr-summary.json"
