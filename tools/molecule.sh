@@ -21,6 +21,8 @@ for scenario in "${scenarios[@]}"; do
     # shellcheck disable=SC1091  # written by lab.sh up
     source "$LAB_STATE_DIR/env.sh"
     echo "== molecule test -s $scenario ($generation lab)"
+    # Forget an earlier run's state, or molecule skips prepare ("instances already prepared").
+    molecule reset -s "$scenario" >/dev/null 2>&1 || true
     molecule test -s "$scenario"
     "$root/tools/lab.sh" down >/dev/null
     trap - EXIT
