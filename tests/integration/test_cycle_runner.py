@@ -14,6 +14,7 @@ from installed_collection import ROOT
 from lab_tasks import control, writes
 from labrunner import start_lab
 
+LIMIT = "vm-lin-01,phys-01"
 CYCLE_STAGES = ["failover_to_azure", "commit_failover", "failback_prepare", "reprotect_to_onprem", "failback_to_onprem",
                 "commit_failback", "reprotect_to_azure"]
 
@@ -37,7 +38,9 @@ def private_data_dir(base, installed_env, lab):
 
 
 def run_cycle(base, env, summary, confirm=True, cmdline=None):
-    runner = ansible_runner.run(private_data_dir=str(base), playbook="cycle.yml", envvars=env, cmdline=cmdline,
+    # Two machines, as a job template's "Limit" gives: the Linux VM (Linux master target) and the physical server
+    # (failback to a new VM); the molecule scenarios run every machine of both generations.
+    runner = ansible_runner.run(private_data_dir=str(base), playbook="cycle.yml", envvars=env, cmdline=cmdline, limit=LIMIT,
                                 extravars={"asr_confirm_failover": confirm, "asr_summary_file": str(summary)}, quiet=True)
     stats = next((e["event_data"] for e in runner.events if e["event"] == "playbook_on_stats"), {})
     return runner, stats
@@ -55,6 +58,7 @@ def test_check_mode_and_confirmation_send_no_write(installed_env, cycle_lab, tmp
     runner, stats = run_cycle(base, env, summary, cmdline="--check")
     assert (runner.status, runner.rc) == ("successful", 0), runner.stdout.read()
     machines = stats["artifact_data"]["asr_summary"]
+    assert sorted(machines) == ["phys-01", "vm-lin-01"]
     for name, record in machines.items():
         assert [record["stages"][s]["status"] for s in CYCLE_STAGES] == ["would run"] * 7, (name, record["stages"])
         assert not record["cycle_complete"] and record["running_in"] == "onprem"
@@ -69,7 +73,7 @@ def test_check_mode_and_confirmation_send_no_write(installed_env, cycle_lab, tmp
     output = runner.stdout.read()
     assert runner.rc == 2, output
     assert "confirm it with asr_confirm_failover=true" in output
-    assert sorted(stats["failures"]) == ["phys-01", "vm-lin-01", "vm-win-01", "vm-win-02"]
+    assert sorted(stats["failures"]) == ["phys-01", "vm-lin-01"]
     assert all(r["stages"]["failover_to_azure"]["status"] == "failed" for r in stats["artifact_data"]["asr_summary"].values())
     assert writes(cycle_lab) == before
 
@@ -86,7 +90,7 @@ def test_full_cycle_through_ansible_runner(installed_env, cycle_lab, tmp_path, m
     assert (runner.status, runner.rc) == ("successful", 0), runner.stdout.read()
     # set_stats: what an AWX workflow's next node and the job's artifacts get.
     machines = stats["artifact_data"]["asr_summary"]
-    assert sorted(machines) == ["phys-01", "vm-lin-01", "vm-win-01", "vm-win-02"]
+    assert sorted(machines) == ["phys-01", "vm-lin-01"]
     for name, record in machines.items():
         assert record["cycle_complete"], (name, record)
         assert [record["stages"][s]["status"] for s in CYCLE_STAGES] == ["done"] * 7, (name, record["stages"])
