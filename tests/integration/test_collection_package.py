@@ -15,6 +15,8 @@ import pytest
 from installed_collection import BIN, ROOT, run, run_playbook, write_playbook
 
 MODULES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if p.stem != "__init__")
+ROLES = sorted(p.name for p in (ROOT / "roles").iterdir() if (p / "meta" / "argument_specs.yml").exists())
+PLAYBOOKS = ("failover", "failback", "full_cycle", "fabric_report")
 # Not part of the collection: must stay out of the tarball.
 DEV_ONLY = ("lab/", "tests/", "tools/", "build/", ".ci/", ".venv", ".lab/", "Makefile", ".ansible-lint")
 
@@ -42,6 +44,19 @@ def test_ansible_doc_renders(installed_env, module):
     assert doc["return"]
     text = run([BIN / "ansible-doc", "-t", "module", fqcn], env=installed_env).stdout
     assert fqcn in text
+
+
+def test_roles_and_playbooks_are_shipped_and_documented(installed_env, tarball):
+    assert ROLES == ["asr", "commit", "failback_prepare", "failback_to_onprem", "failover_to_azure", "preflight", "reprotect_to_azure",
+                     "reprotect_to_onprem"]
+    with tarfile.open(tarball) as archive:
+        names = set(archive.getnames())
+    assert {"playbooks/%s.yml" % p for p in PLAYBOOKS} <= names
+    for role in ROLES:
+        fqcn = "siterecovery.vmware." + role
+        doc = json.loads(run([BIN / "ansible-doc", "--json", "-t", "role", fqcn], env=installed_env).stdout)[fqcn]
+        assert doc["entry_points"]["main"]["short_description"]
+        assert "README.md" in {n.rsplit("/", 1)[-1] for n in names if n.startswith("roles/%s/" % role)}
 
 
 GROUP_DEFAULTS = {"group/siterecovery.vmware.asr": {
