@@ -78,3 +78,12 @@ def vsphere_client(lab):
 
     info = lab.vcenter
     return VSphere(info["host"], info["port"], info["user"], info["password"], lab.ca_bundle)
+
+
+def find(content, kind, name):
+    """The vSphere managed object of type ``kind`` called ``name`` (None when there is none), from a ServiceContent."""
+    view = content.viewManager.CreateContainerView(content.rootFolder, [kind], True)
+    try:
+        return next((item for item in view.view if item.name == name), None)
+    finally:
+        view.Destroy()

@@ -45,6 +45,14 @@ def policy_for(provider, mappings, policies):
                      "and its mapping first" % (provider, provider))
 
 
+def _classic_run_as(custom, options):
+    """The configuration server's run-as account given by name, as the reprotect's runAsAccountId (nothing when not given)."""
+    if not options.get("run_as_account"):
+        return {}
+    account = _pick("run_as_account", options["run_as_account"], custom.get("runAsAccounts") or [], lambda a: a.get("accountName"))
+    return dict(run_as_account_id=account["accountId"])
+
+
 def reprotect_inputs(item, custom, mappings, policies, options, run_as_accounts=()):
     """The keyword inputs of ``reprotect_body`` for ``item`` (facts), its fabric's ``custom`` details and the options."""
     provider = item["provider"]
@@ -67,16 +75,12 @@ def reprotect_inputs(item, custom, mappings, policies, options, run_as_accounts=
         process = _pick("process_server", options.get("process_server"), custom.get("processServers") or [], lambda p: p.get("friendlyName"))
         inputs = dict(master_target_id=master["id"], process_server_id=process["id"], retention_drive=drive,
                       datastore_name=datastore["symbolicName"], failback_policy_id=policy_id)
-        if options.get("run_as_account"):
-            account = _pick("run_as_account", options["run_as_account"], custom.get("runAsAccounts") or [], lambda a: a.get("accountName"))
-            inputs["run_as_account_id"] = account["accountId"]
+        inputs.update(_classic_run_as(custom, options))
         return inputs
     if provider == "InMage":
         process = _pick("process_server", options.get("process_server"), custom.get("processServers") or [], lambda p: p.get("friendlyName"))
         inputs = dict(process_server_id=process["id"], policy_id=policy_id)
-        if options.get("run_as_account"):
-            account = _pick("run_as_account", options["run_as_account"], custom.get("runAsAccounts") or [], lambda a: a.get("accountName"))
-            inputs["run_as_account_id"] = account["accountId"]
+        inputs.update(_classic_run_as(custom, options))
         return inputs
     if provider == "InMageRcm":
         agent = _pick("appliance", options.get("appliance"), custom.get("reprotectAgents") or [], lambda a: a.get("name"))

@@ -46,13 +46,19 @@ def run_cycle(base, env, summary, confirm=True, cmdline=None):
     return runner, stats
 
 
-def test_check_mode_and_confirmation_send_no_write(installed_env, cycle_lab, tmp_path, monkeypatch):
-    """--check shows every stage each machine would go through; without the confirmation nothing is sent."""
+@pytest.fixture
+def job(installed_env, cycle_lab, tmp_path, monkeypatch):
+    """A job template's run from the scenario's start: (private data directory, its environment, the summary file)."""
+    # ansible-runner runs the ansible-playbook it finds on PATH, as in an execution environment: the venv's.
     monkeypatch.setenv("PATH", installed_env["PATH"])
     control(cycle_lab, "reset", "POST")
     base = tmp_path / "runner"
-    env = private_data_dir(base, installed_env, cycle_lab)
-    summary = tmp_path / "asr-summary.json"
+    return base, private_data_dir(base, installed_env, cycle_lab), tmp_path / "asr-summary.json"
+
+
+def test_check_mode_and_confirmation_send_no_write(installed_env, cycle_lab, tmp_path, job):
+    """--check shows every stage each machine would go through; without the confirmation nothing is sent."""
+    base, env, summary = job
     before = writes(cycle_lab)
 
     runner, stats = run_cycle(base, env, summary, cmdline="--check")
@@ -78,13 +84,8 @@ def test_check_mode_and_confirmation_send_no_write(installed_env, cycle_lab, tmp
     assert writes(cycle_lab) == before
 
 
-def test_full_cycle_through_ansible_runner(installed_env, cycle_lab, tmp_path, monkeypatch):
-    # ansible-runner runs the ansible-playbook it finds on PATH, as in an execution environment: the venv's.
-    monkeypatch.setenv("PATH", installed_env["PATH"])
-    control(cycle_lab, "reset", "POST")
-    base = tmp_path / "runner"
-    env = private_data_dir(base, installed_env, cycle_lab)
-    summary = tmp_path / "asr-summary.json"
+def test_full_cycle_through_ansible_runner(cycle_lab, job):
+    base, env, summary = job
 
     runner, stats = run_cycle(base, env, summary)
     assert (runner.status, runner.rc) == ("successful", 0), runner.stdout.read()

@@ -15,7 +15,7 @@ import sys
 import pytest
 from installed_collection import run_playbook, write_playbook
 from lab_tasks import control
-from labrunner import ROOT, start_lab, vsphere_client
+from labrunner import ROOT, find, start_lab, vsphere_client
 from pyVim.task import WaitForTask
 from pyVmomi import vim
 
@@ -38,14 +38,6 @@ def vsphere(lab):
     client = vsphere_client(lab)
     yield client
     client.close()
-
-
-def find(content, kind, name):
-    view = content.viewManager.CreateContainerView(content.rootFolder, [kind], True)
-    try:
-        return next((item for item in view.view if item.name == name), None)
-    finally:
-        view.Destroy()
 
 
 def sdrs_override(vsphere, vm_name):

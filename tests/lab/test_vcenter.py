@@ -11,6 +11,7 @@ import time
 
 import pytest
 import yaml
+from labrunner import find
 from pyVim.connect import Disconnect, SmartConnect
 from pyVim.task import WaitForTask
 from pyVmomi import vim, vmodl
@@ -59,14 +60,6 @@ def vsphere(vcenter_info, certs):
     client = vcenter.VSphere.from_info(vcenter_info, certs["bundle"])
     yield client
     client.close()
-
-
-def find(content, kind, name):
-    view = content.viewManager.CreateContainerView(content.rootFolder, [kind], True)
-    try:
-        return next((item for item in view.view if item.name == name), None)
-    finally:
-        view.Destroy()
 
 
 def mount_mode(datastore, host):
