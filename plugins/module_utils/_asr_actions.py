@@ -17,6 +17,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs impo
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import OPERATION_OF_ACTION, refusal
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll, PollTimeout
 
 # The SDK method of each action, and the job scenario names that mean "this action is running".
 SDK_METHODS = {
@@ -39,8 +40,22 @@ SCENARIOS = {
     "repairReplication": ("RepairReplication", "ResynchronizeReplication"),
     "update": ("UpdateVmProperties",),
 }
-# How long to look for the job of a POST whose answer was lost, in seconds.
+# How long to look for the job of a POST whose answer was lost, and how often, in seconds.
 ATTACH_SECONDS = 30
+ATTACH_INTERVAL = 2
+# How many times a POST that ASR is proven not to have taken is sent.
+SEND_ATTEMPTS = 3
+
+
+def job_id_of(headers):
+    """The job id an action's 202 names: the last segment of Azure-AsyncOperation or Location (before the query)."""
+    for header in ("Azure-AsyncOperation", "Location"):
+        url = headers.get(header) or ""
+        path = url.split("?", 1)[0].rstrip("/")
+        segments = path.split("/")
+        if len(segments) > 1 and segments[-2].lower() in ("replicationoperationstatus", "operationresults", "replicationjobs"):
+            return segments[-1]
+    return None
 
 
 def state_summary(facts):
@@ -51,8 +66,10 @@ def state_summary(facts):
 class ItemAction:  # pylint: disable=too-many-instance-attributes
     """One action on one item, from an AsrModule's options."""
 
-    def __init__(self, asr, item_name):
+    def __init__(self, asr, item_name, clock=time.monotonic, pause=time.sleep):
         self.asr = asr
+        self.clock = clock
+        self.pause = pause
         self.vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
         with asr.step("finding replicated item %s in vault %s" % (item_name, asr.vault_name)):
             self.item = self.vault.find(item_name)
@@ -84,46 +101,58 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
                                     recommended_action="the item's next step is: %s" % facts["next_step"])
 
     def start(self, action, body=None):
-        """POST the action once; return the id of its job. A lost answer is resolved by reading the item again."""
+        """POST the action once; return the id of its job.
+
+        The job id comes from the answer's Azure-AsyncOperation / Location headers (the job id is the operation id).
+        A lost answer (5xx, a dropped connection) is resolved by reading the item and its recent jobs again: a job
+        found is followed; when none is, ASR did not take the POST, and it is sent again, ``SEND_ATTEMPTS`` times at most.
+        """
         method = getattr(self.asr.client.replication_protected_items, SDK_METHODS[action])
         fabric, container, name = address(self.item)
         args = [self.asr.resource_group, self.asr.vault_name, fabric, container, name]
         if body is not None:
             args.append(body)
         context = "%s of %s" % (action, self.name)
-        try:
-            with self.asr.step("sending " + context):
-                method(*args, polling=False)
-        except SiteRecoveryError as error:
-            if error.status is not None and error.status < 500:
-                raise  # ASR answered and refused: nothing was started
-            job_id = self._find_started_job(action)
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            answer = {}
+            try:
+                with self.asr.step("sending " + context):
+                    method(*args, polling=False, raw_response_hook=lambda response: answer.update(headers=response.http_response.headers))
+            except SiteRecoveryError as error:
+                if error.status is not None and error.status < 500:
+                    raise  # ASR answered and refused: nothing was started
+                job_id = self._find_started_job(action)
+                if job_id is not None:
+                    return job_id
+                if attempt == SEND_ATTEMPTS:
+                    raise SiteRecoveryError("%s; reading the item again showed no %s job after each of %d attempts, so ASR did not take it"
+                                            % (error.message, action, SEND_ATTEMPTS), code=error.code,
+                                            recommended_action="check that Azure Resource Manager is reachable, then run the task again") from error
+                continue  # proven not taken: sending again is safe
+            job_id = job_id_of(answer.get("headers") or {}) or self._find_started_job(action)
             if job_id is None:
-                raise SiteRecoveryError("%s; reading the item again shows no %s job, so ASR did not take it: run the task again"
-                                        % (error.message, action), code=error.code) from error
+                raise SiteRecoveryError("ASR accepted %s but the item shows no job for it" % context, code="JobNotFound")
             return job_id
-        job_id = self._find_started_job(action)
-        if job_id is None:
-            raise SiteRecoveryError("ASR accepted %s but the item shows no job for it" % context, code="JobNotFound")
-        return job_id
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _find_started_job(self, action):
-        """The job of ``action`` on the item: from its current scenario, else among the vault's recent jobs."""
-        deadline = time.monotonic() + ATTACH_SECONDS
-        while True:
-            facts = self.reread()
-            job_id = self.running_job_of(action, facts)
+        """The job of ``action`` on the item: from its current scenario, else among the vault's recent jobs; None after ATTACH_SECONDS."""
+        since = (self.before.get("current_job") or {}).get("start_time", "")
+
+        def read():
+            job_id = self.running_job_of(action, self.reread())
             if job_id:
                 return job_id
             with self.asr.step("listing the recent jobs of vault %s" % self.asr.vault_name):
                 recent = [job_facts(j) for j in self.vault.jobs()]
             mine = [j for j in recent if j["target_name"] == self.name and j["operation"] in SCENARIOS[action]
-                    and (j["start_time"] or "") >= (self.before.get("current_job") or {}).get("start_time", "")]
-            if mine:
-                return max(mine, key=lambda j: j["start_time"] or "")["id"]
-            if time.monotonic() >= deadline:
-                return None
-            time.sleep(2)
+                    and (j["start_time"] or "") >= since]
+            return max(mine, key=lambda j: j["start_time"] or "")["id"] if mine else None
+
+        try:
+            return Poll(ATTACH_SECONDS, ATTACH_INTERVAL, clock=self.clock, pause=self.pause).until(read, lambda found: found is not None)
+        except PollTimeout:
+            return None
 
     def perform(self, action, doing, would, unchanged):
         """The whole run of an action that takes no input (commit, cancel, resync).

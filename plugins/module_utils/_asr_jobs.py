@@ -16,9 +16,18 @@ import time
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._facts import pick
+from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll, PollTimeout
 
 # The options of every module that waits on a job (documented in the doc fragment siterecovery.vmware.wait).
 WAIT_SPEC = dict(wait=dict(type="bool", default=True), wait_timeout=dict(type="int", default=3600), wait_sleep=dict(type="int", default=30))
+
+
+def wait_problems(params):
+    """The wait options' values no wait can use (checked before any request); an empty list when there are none."""
+    return ["%s must be at least 1 second (got %s)" % (option, params[option]) for option in ("wait_timeout", "wait_sleep")
+            if params.get(option) is not None and params[option] < 1]
+
+
 ENDED = ("Succeeded", "Failed", "Cancelled", "CompletedWithInformation", "Skipped")
 TASK_FIELDS = (("name", "name"), ("friendly_name", "friendlyName"), ("state", "state"), ("state_description", "stateDescription"),
                ("start_time", "startTime"), ("end_time", "endTime"))
@@ -96,40 +105,48 @@ def job_error(facts, context):
 
 
 class JobWaiter:
-    """Follows a job until it ends, up to ``timeout`` seconds, reading it every ``sleep`` seconds."""
+    """Follows a job until it ends, up to ``timeout`` seconds, reading it every ``sleep`` seconds (one :class:`Poll`)."""
 
-    def __init__(self, read, timeout, sleep, progress=None, clock=time.monotonic, pause=time.sleep):
+    def __init__(self, read, timeout, sleep, progress=None, clock=time.monotonic, pause=time.sleep, timeout_option="wait_timeout"):
         self.read = read
         self.timeout = timeout
         self.sleep = sleep
-        self.progress = progress  # called with the job's facts at each poll
+        self.progress = progress  # called with the job's facts at each read
         self.clock = clock
         self.pause = pause
+        self.timeout_option = timeout_option  # how the caller names the timeout, for the message
+        self.poll = None  # the last wait's Poll (its reads and failed reads)
 
     def wait(self, job_id, context):
-        """The job's facts once it has ended; SiteRecoveryError when it failed or the wait timed out."""
-        deadline = self.clock() + self.timeout
-        while True:
-            facts = job_facts(self.read(job_id))
-            if self.progress:
-                self.progress(facts)
-            if facts["state"] in ENDED:
-                if facts["state"] in ("Failed", "Cancelled"):
-                    raise job_error(facts, context)
-                return facts
-            if facts["state"] == "Suspended":
-                error = SiteRecoveryError(
-                    "%s: job %s (%s) is suspended at task '%s' and waits for someone to resume it" % (
-                        context, facts["id"], facts["operation"], facts["current_task"]),
-                    code="JobSuspended", recommended_action="Resume the job (portal, or the ASR API) once the condition it waits for is met",
-                    job=facts)
-                raise error
-            remaining = deadline - self.clock()
-            if remaining <= 0:
-                error = SiteRecoveryError(
-                    "%s: job %s (%s) is still %s after %s s (current task: %s); it was left running, never cancelled. "
-                    "Wait on it again with asr_job_info (job_id %s, wait: true) or a longer wait_timeout" % (
-                        context, facts["id"], facts["operation"], facts["state"], self.timeout, facts["current_task"] or "none", facts["id"]),
-                    code="WaitTimeout", job=facts)
-                raise error
-            self.pause(min(self.sleep, remaining))
+        """The job's facts once it has ended; SiteRecoveryError when it failed, is suspended, or the wait timed out."""
+        poll = self.poll = Poll(self.timeout, self.sleep, clock=self.clock, pause=self.pause)
+        try:
+            facts = poll.until(lambda: job_facts(self.read(job_id)), lambda f: f["state"] in ENDED or f["state"] == "Suspended",
+                               progress=self.progress)
+        except PollTimeout as out:
+            raise wait_timeout_error(context, job_id, out, self.timeout_option) from None
+        if facts["state"] in ("Failed", "Cancelled"):
+            raise job_error(facts, context)
+        if facts["state"] == "Suspended":
+            raise SiteRecoveryError(
+                "%s: job %s (%s) is suspended at task '%s' and waits for someone to resume it" % (
+                    context, facts["id"], facts["operation"], facts["current_task"]),
+                code="JobSuspended", recommended_action="Resume the job (portal, or the ASR API) once the condition it waits for is met",
+                job=facts)
+        return facts
+
+
+def wait_timeout_error(context, job_id, out, timeout_option="wait_timeout"):
+    """The error of a wait on ``job_id`` that ran out (:class:`PollTimeout` ``out``): the job is left running."""
+    facts = out.value
+    if facts is None:
+        return SiteRecoveryError("%s: job %s could not be read for %d s (%s); it was left running, never cancelled"
+                                 % (context, job_id, out.elapsed, out.last_error.message if out.last_error else "no answer"),
+                                 code="WaitTimeout")
+    unread = "; the last read failed: %s" % out.last_error.message if out.last_error else ""
+    return SiteRecoveryError(
+        "%s: job %s (%s) is still %s after %d s (current task: %s)%s; it was left running, never cancelled. "
+        "Wait on it again with asr_job_info (job_id %s, wait: true) or a longer %s" % (
+            context, facts["id"], facts["operation"], facts["state"], round(out.elapsed), facts["current_task"] or "none", unread,
+            facts["id"], timeout_option),
+        code="WaitTimeout", job=facts)

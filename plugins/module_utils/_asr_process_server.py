@@ -80,9 +80,6 @@ def check_params(params):
     free = params.get("min_free_space_percent")
     if free is not None and not 0 <= free <= 100:
         problems.append("min_free_space_percent must be between 0 and 100")
-    for option in ("wait_timeout", "wait_sleep"):
-        if params.get(option) is not None and params[option] < 1:
-            problems.append("%s must be at least 1 second" % option)
     network = params.get("azure_network")
     group = params.get("azure_resource_group")
     if network and "/" in network and not NETWORK_ID.match(network):

@@ -25,11 +25,30 @@ class VaultReader:
         return [i.as_dict() for i in self.client.replication_protected_items.list(self.group, self.vault)]
 
     def find(self, wanted, items=None):
-        """The item ``wanted`` names (name, friendly name or ARM id); SiteRecoveryError listing near names otherwise."""
+        """The item ``wanted`` names (name, friendly name or ARM id); SiteRecoveryError listing near names otherwise.
+
+        An ARM id is read with one GET; a name needs the vault's list (the roles name an item by its id once they
+        have read it, so a run lists the vault once per machine, not once per task).
+        """
+        if items is None and wanted.strip().lower().startswith("/subscriptions/"):
+            return self.get_by_id(wanted.strip())
         try:
             return find_item(self.items() if items is None else items, wanted)
         except ItemLookupError as exc:
             raise SiteRecoveryError("%s in vault %s" % (exc, self.vault), code="ReplicatedItemNotFound") from exc
+
+    def get_by_id(self, arm_id):
+        """The item of ``arm_id`` (one GET); SiteRecoveryError ReplicatedItemNotFound when the vault has none with that id."""
+        fabric, container, name = address(dict(id=arm_id, name=arm_id.rstrip("/").split("/")[-1]))
+        if not (fabric and container) or "/vaults/%s/" % self.vault.lower() not in arm_id.lower():
+            raise SiteRecoveryError("%r is not the ARM id of a replicated item of vault %s" % (arm_id, self.vault), code="ReplicatedItemNotFound")
+        try:
+            return self.client.replication_protected_items.get(self.group, self.vault, fabric, container, name).as_dict()
+        except Exception as exc:  # pylint: disable=broad-except  # only a 404 is translated here
+            if getattr(exc, "status_code", None) == 404:
+                raise SiteRecoveryError("no replicated item has the id %s in vault %s" % (arm_id, self.vault),
+                                        code="ReplicatedItemNotFound") from exc
+            raise
 
     def refresh(self, item):
         fabric, container, name = address(item)

@@ -25,8 +25,10 @@ else:
     AZURE_IDENTITY_IMPORT_ERROR = None
 
 try:
+    from azure.core.pipeline.policies import RetryPolicy
     from azure.mgmt.recoveryservicessiterecovery import SiteRecoveryManagementClient
 except ImportError:
+    RetryPolicy = None
     ASR_SDK_IMPORT_ERROR = traceback.format_exc()
 else:
     ASR_SDK_IMPORT_ERROR = None
@@ -36,10 +38,30 @@ COLLECTION_VERSION = "0.1.0"
 COLLECTION_USER_AGENT = "ansible-siterecovery.vmware/" + COLLECTION_VERSION
 
 # Reads ride through throttling and transient server errors: azure-core's
-# retry policy retries GET/PUT/DELETE on 408/429/5xx, honours Retry-After,
-# and never retries a POST or PATCH (a write that failed may have been
-# accepted; the modules re-read state instead).
+# retry policy retries on 408/429/5xx and honours Retry-After. Writes are sent
+# once: azure-core would re-send a POST or PATCH after a 500/503/504 (and any
+# request with a Retry-After), although ASR may have taken the first one and
+# started its job. A write is repeated by the transport only after a 429 (ARM
+# refused it before it reached ASR); otherwise the modules re-read the item and
+# decide (docs/waiting.md, "Writes are sent once").
 RETRY_SETTINGS = dict(retry_total=6, retry_backoff_factor=1.0, retry_backoff_max=60)
+READ_METHODS = frozenset(["HEAD", "GET", "OPTIONS"])
+
+
+if RetryPolicy is not None:
+    class ReadRetryPolicy(RetryPolicy):
+        """azure-core's retry policy for reads; a write is repeated only after a 429."""
+
+        def configure_retries(self, options):
+            options.setdefault("retry_on_methods", READ_METHODS)
+            return super().configure_retries(options)
+
+        def is_retry(self, settings, response):
+            if response.http_request.method.upper() not in settings["methods"] and response.http_response.status_code != 429:
+                return False
+            return super().is_retry(settings, response)
+else:  # the modules report the missing SDK before any call
+    ReadRetryPolicy = None
 
 
 def missing_libraries():
@@ -93,5 +115,5 @@ def build_site_recovery_client(credential, subscription_id, cloud):
         base_url=cloud.resource_manager,
         credential_scopes=[cloud.audience + "/.default"],
         user_agent=COLLECTION_USER_AGENT,
-        **RETRY_SETTINGS
+        retry_policy=ReadRetryPolicy(**RETRY_SETTINGS),
     )

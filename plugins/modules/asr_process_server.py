@@ -319,7 +319,6 @@ msg:
 """
 
 import datetime
-import time
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import arm_request
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
@@ -344,6 +343,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_process_s
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import fabric_facts, matches
+from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll
 
 NETWORK_API_VERSION = "2024-01-01"
 RESOURCES_API_VERSION = "2024-03-01"
@@ -359,7 +359,7 @@ class ProcessServerTask:
         self.fabric_name = None
         self.network = None
         self.deployment = None
-        self.deadline = time.monotonic() + self.params["wait_timeout"]
+        self.poll = Poll(self.params["wait_timeout"], self.params["wait_sleep"])
 
     # ---- reading ------------------------------------------------------------------------------------
     def read_fabric(self):
@@ -445,9 +445,10 @@ class ProcessServerTask:
                 recommended_action="fix the cause, then run the task again: it deploys again")
 
     def pause(self, what):
-        if time.monotonic() >= self.deadline:
-            raise SiteRecoveryError("%s after %s s" % (what, self.params["wait_timeout"]), code="WaitTimeout")
-        time.sleep(min(self.params["wait_sleep"], max(self.deadline - time.monotonic(), 0)))
+        """Wait for the next read of the deployment or the registration; WaitTimeout, saying ``what``, once the wait ran out."""
+        if self.poll.remaining() <= 0:
+            raise SiteRecoveryError("%s after %d s (wait_timeout %s)" % (what, self.poll.elapsed(), self.params["wait_timeout"]), code="WaitTimeout")
+        self.poll.sleep()
 
     def registered(self, servers):
         """The process servers that answer to the one asked for: by name, or when no name was given any in the network."""

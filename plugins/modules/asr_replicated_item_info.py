@@ -145,9 +145,8 @@ def read_items(asr):
     params = asr.params
     vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
     with asr.step("reading the replicated items of vault %s" % asr.vault_name):
-        items = vault.items()
-        if params["name"]:
-            items = [vault.find(params["name"], items)]
+        # One GET when the name is an ARM id; the vault's list otherwise.
+        items = [vault.find(params["name"])] if params["name"] else vault.items()
     facts = [item_facts(i) for i in items]
     wanted = dict(running_in=params["running_in"], protection_state=params["protection_state"], provider=params["provider"])
     facts = [f for f in facts if all(v is None or str(f.get(k) or "").lower() == v.lower() for k, v in wanted.items())]

@@ -108,25 +108,19 @@ request:
   type: dict
 """
 
-import time
-
 from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import arm_list
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import address
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_reprotect import REPROTECT_OF_PROVIDER, reprotect_inputs
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, reprotect_body
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_wait import AGENT_NOT_REGISTERED, agent_pending, wait_for_item
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll
 
 OFFAZURE_API_VERSION = "2023-06-06"
 RESOLVED_OPTIONS = ("master_target", "process_server", "datastore", "retention_drive", "run_as_account", "appliance", "log_storage_account_id")
-# What ASR says while the failed-over machine's agent has not registered again.
-AGENT_NOT_REGISTERED = ("150273",)
-
-
-def agent_pending(facts):
-    return facts.get("agent_registered_after_failover") is False or any(e.get("code") in AGENT_NOT_REGISTERED for e in facts["health_errors"])
 
 
 def read_inputs(asr, action):
@@ -146,17 +140,6 @@ def read_inputs(asr, action):
         return reprotect_inputs(action.before, custom, mappings, policies, options, accounts)
     except StateError as exc:
         raise SiteRecoveryError("reprotecting %s: %s" % (action.name, exc), code="InvalidReprotectInput") from exc
-
-
-def wait_for_agent(asr, action, deadline):
-    """Wait while the failed-over machine's agent re-registers; True when it has, False when the time ran out."""
-    facts = action.before
-    while agent_pending(facts):
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(asr.params["wait_sleep"])
-        facts = action.reread()
-    return True
 
 
 def reprotect(asr):
@@ -181,17 +164,17 @@ def reprotect(asr):
         result = action.result(True, message="would reprotect %s %s" % (action.name, params["direction"].replace("_", " ")))
         result["request"] = body
         return result
-    deadline = time.monotonic() + params["wait_timeout"]
+    # One wait for the whole reprotect: the agent's registration, the job, and a resend when ASR's preflight found the agent
+    # not ready yet (150273), all within wait_timeout.
+    poll = Poll(params["wait_timeout"], params["wait_sleep"])
     while True:
-        if not wait_for_agent(asr, action, deadline):
-            raise SiteRecoveryError("%s: the machine's agent has not registered again since the failover after %s s; nothing was sent"
-                                    % (action.name, params["wait_timeout"]), code="AgentNotRegistered",
-                                    recommended_action="check the Mobility service in the Azure VM, then run the task again")
+        if agent_pending(action.before):
+            action.before = wait_for_item(asr, action.vault, action.item, "agent_registered", action.name, poll)
         job_id = action.start("reProtect", body)
         try:
             job = action.wait(job_id, "reprotecting %s" % action.name)
         except SiteRecoveryError as error:
-            if error.code in AGENT_NOT_REGISTERED and time.monotonic() < deadline:
+            if error.code in AGENT_NOT_REGISTERED and poll.remaining() > 0:
                 action.before = action.reread()
                 continue  # ASR's preflight found the agent not ready yet: wait and send again
             raise
@@ -202,12 +185,8 @@ def reprotect(asr):
 
 def finish(asr, action, job, message=None):
     if asr.params["wait_for"] == "protected" and asr.params["wait"]:
-        deadline = time.monotonic() + asr.params["wait_timeout"]
-        while action.reread()["protection_state"] != "Protected":
-            if time.monotonic() >= deadline:
-                raise SiteRecoveryError("%s: the reprotect job ended but the item is not Protected after %s s" % (action.name, asr.params["wait_timeout"]),
-                                        code="WaitTimeout", job=job)
-            time.sleep(asr.params["wait_sleep"])
+        poll = Poll(asr.params["wait_timeout"], asr.params["wait_sleep"])
+        wait_for_item(asr, action.vault, action.item, "protected", action.name, poll)
     return action.result(True, job, message)
 
 

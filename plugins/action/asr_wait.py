@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the siterecovery.vmware collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The controller side of siterecovery.vmware.asr_wait: the wait runs in the task's own worker process.
+
+A module would cost a new Python process (and the Azure SDK's imports, about a CPU second) per call; a wait of hours
+that printed progress through a module per read cost that much per read and per machine. Here one process follows
+the job for the whole wait, each read is one GET, and each read prints a line through Ansible's display.
+The wait itself is the module's: ``_asr_wait.wait``, with the same options (docs/waiting.md).
+"""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import wait_problems
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_wait import ARGUMENT_SPEC, REQUIRED_IF, wait
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import missing_libraries
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_session import AzureSession
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import azure_argument_spec, check_azure_params
+from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+
+display = Display()
+
+
+class ActionModule(ActionBase):
+    """Follow a job, or wait for an item's condition, printing one line per read."""
+
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp  # nothing is copied to a remote host
+        spec = azure_argument_spec(vault=True)
+        spec.update(ARGUMENT_SPEC)
+        try:
+            _validation, params = self.validate_argument_spec(argument_spec=spec, required_if=REQUIRED_IF)
+        except AnsibleActionFail as exc:
+            return dict(result, failed=True, msg=str(exc))
+        missing = [library for library, _trace in missing_libraries()]
+        problems = (["the Python libraries %s are missing from the controller's Python" % ", ".join(missing)] if missing else []) \
+            + check_azure_params(params, vault=True) + wait_problems(params)
+        if problems:
+            return dict(result, failed=True, msg="Invalid options: " + "; ".join(problems))
+        session = AzureSession(params, check_mode=self._task.check_mode)
+        try:
+            result.update(wait(session, progress=display.display))
+        except SiteRecoveryError as error:
+            result.update(error.to_result(), failed=True)
+        return result
