@@ -39,3 +39,22 @@ def test_a_wrong_variable_stops_every_machine_before_any_write(installed_env, la
     assert words in output, output
     assert "Traceback" not in output and "Finalization of task args" not in output and "filter plugin" not in output, output
     assert len(writes(lab)) == before
+
+
+@pytest.mark.parametrize("playbook", ["failover", "failback", "full_cycle"])
+@pytest.mark.parametrize("change, words", [
+    ({"extra": "asr_hosts=vm-nope-01"}, "no machine of the inventory matches asr_hosts=vm-nope-01. The inventory has: "),
+    ({"env": {"ASR_VAULT_NAME": "vault-typo"}}, "The inventory has no machine at all: its source failed"),
+    ({"env": {"AZURE_SECRET": "wrong-secret", "AZURE_CLIENT_SECRET": "wrong-secret"}}, "The inventory has no machine at all: its source failed"),
+])
+def test_a_run_with_no_machine_to_run_on_fails(installed_env, lab, tmp_path, playbook, change, words):
+    before = len(writes(lab))
+    env = dict(installed_env, **lab.env)
+    env.update(change.get("env", {}))
+    done = run([BIN / "ansible-playbook", "-i", str(ROOT / "lab" / "inventory"), "siterecovery.vmware." + playbook,
+                "-e", "asr_confirm_failover=true"] + (["-e", change["extra"]] if "extra" in change else []),
+               env=env, cwd=tmp_path, check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    assert words in output, output
+    assert len(writes(lab)) == before
