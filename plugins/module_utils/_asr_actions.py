@@ -119,6 +119,13 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
                 with self.asr.step("sending " + context):
                     method(*args, polling=False, raw_response_hook=lambda response: answer.update(headers=response.http_response.headers))
             except SiteRecoveryError as error:
+                if error.status == 409:
+                    # Another operation runs on the item: when it is this one, started by another run at the same moment,
+                    # follow it (two launches of one job template); else ASR's refusal stands.
+                    job_id = self.running_job_of(action, self.reread())
+                    if job_id:
+                        return job_id
+                    raise
                 if error.status is not None and error.status < 500:
                     raise  # ASR answered and refused: nothing was started
                 job_id = self._find_started_job(action)
