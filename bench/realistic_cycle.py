@@ -129,8 +129,9 @@ def main(argv=None):
         print("  %-10s %s: %s in %.1f s (exit %d); now %s, %s, %s"
               % (generation, args.machine, "SUCCEEDED" if succeeded else "FAILED", result["wall"], result["returncode"],
                  item["running_in"], item["provider"], item["protection_state"]))
-        print("      reprotect to on-premises started %s after the failover ended; the agent registers %s after it"
-              % ("%.1f s" % result["reprotect_gap"] if result["reprotect_gap"] is not None else "(no reprotect job)",
+        print("      reprotect to on-premises: %s; the agent registers %s after the failover's end"
+              % ("its job started %.1f s after the failover's end" % result["reprotect_gap"] if result["reprotect_gap"] is not None
+                 else "no job started",
                  "%.1f s" % result["agent_registration"] if result["agent_registration"] is not None else "(unknown)"))
         for line in result["stages"]:
             print("      " + line)
