@@ -7,13 +7,14 @@ COMPAT_VENV := $(ROOT)/.venv-compat
 # The collection, importable as ansible_collections.siterecovery.vmware for pytest.
 PYPATH := $(ROOT)/build/pythonpath
 
-.PHONY: help setup setup-compat test sanity lint unit integration molecule test-compat demo build clean
+.PHONY: help setup setup-compat test sanity lint unit integration molecule test-compat demo build clean bench
 
 help:
 	@echo "make demo         the main job: the failover-failback cycle on the lab"
 	@echo "make test         the whole suite: sanity, lint, unit, integration, molecule, compat"
 	@echo "make setup        Debian packages, .venv, and ansible-test's pip bootstrap"
 	@echo "make sanity | lint | unit | integration | molecule | test-compat | build | clean"
+	@echo "make bench        issue #10's figures (bench/README.md); BENCH_REPO=PATH measures another checkout"
 
 setup:
 	@tools/setup.sh
@@ -63,6 +64,13 @@ build: setup
 
 demo: setup $(PYPATH)
 	@tools/demo.sh
+
+# The figures of bench/README.md, for this checkout or another one (BENCH_REPO, after `make setup` there).
+BENCH_REPO ?= $(ROOT)
+bench: setup
+	@# Every script runs, even after one that failed; the target fails if any did.
+	@status=0; for script in poll_cost failover_reads realistic_cycle; do \
+		$(VENV)/bin/python bench/$$script.py --repo $(BENCH_REPO) || status=1; done; exit $$status
 
 clean:
 	rm -rf build tests/output .pytest_cache

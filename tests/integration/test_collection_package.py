@@ -18,7 +18,7 @@ MODULES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if 
 ROLES = sorted(p.name for p in (ROOT / "roles").iterdir() if (p / "meta" / "argument_specs.yml").exists())
 PLAYBOOKS = ("failover", "failback", "full_cycle", "fabric_report")
 # Not part of the collection: must stay out of the tarball.
-DEV_ONLY = ("lab/", "tests/", "tools/", "build/", ".ci/", ".venv", ".lab/", "Makefile", ".ansible-lint")
+DEV_ONLY = ("lab/", "tests/", "tools/", "bench/", "build/", ".ci/", ".venv", ".lab/", "Makefile", ".ansible-lint")
 
 
 def test_tarball_holds_the_collection_and_nothing_else(tarball):
