@@ -20,7 +20,7 @@ description:
   - After a failover to Azure with O(shutdown_source=true), it reads the source VM's power state from vCenter when the vSphere
     options are given (O(hostname) or E(VMWARE_HOST); they are optional here, and checked before any request when given), reports it
     as RV(source_power), and warns when the VM is still on. Without them, RV(source_power) says that the power state was not checked.
-    Reading vCenter never fails the task: the failover is done by then.
+    Reading vCenter never fails the task (the failover is done by then).
 author:
   - siterecovery.vmware maintainers (@siterecovery)
 options:

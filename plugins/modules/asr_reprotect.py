@@ -20,9 +20,9 @@ description:
     O(policy) must name one, and the task fails before any write and lists them.
   - Nothing is guessed or ignored. An option that does not apply to the item's generation and direction (O(appliance) for a classic
     item, O(master_target) or O(retention_drive) for a modernized one, O(datastore) to Azure) fails before any write, naming the
-    option that does apply. A classic master target must run the machine's OS family, at the same or a later version: the rule
-    M(siterecovery.vmware.vmware_master_target) checks as C(os_match), from ASR's records of both (a Windows machine through a Linux
-    master target is refused too).
+    option that does apply. A classic master target must run the machine's OS family, at the same or a later version, by the rule
+    M(siterecovery.vmware.vmware_master_target) checks as C(os_match), applied to ASR's records of both; a Windows machine through a
+    Linux master target is refused too.
   - While the machine's agent re-registers after a failover (up to 15 minutes in Azure), it waits and retries within
     O(wait_timeout) instead of failing.
   - Idempotent. A machine already replicating in that direction reports C(changed=false); a reprotect job already running is
