@@ -99,8 +99,13 @@ def policy_for(provider, mappings, policies, wanted=None):
             if key in (candidate["id"].lower(), candidate["name"].lower(), candidate["id"].rsplit("/", 1)[-1].lower()):
                 return dict(candidate, chosen="named by the policy option")
         other = next((p for p in policies if key in (p["id"].lower(), p["name"].lower(), (p["properties"].get("friendlyName") or "").lower())), None)
-        reason = ("policy %r is an %s policy that no mapping of the item's container pairs with it" % (
-            wanted, other["properties"]["providerSpecificDetails"]["instanceType"]) if other else "the vault has no policy %r" % wanted)
+        kind = other["properties"]["providerSpecificDetails"]["instanceType"] if other else None
+        if other is None:
+            reason = "the vault has no policy %r" % wanted
+        elif kind != provider:
+            reason = "policy %r is an %s policy; the reprotect takes an %s one" % (wanted, kind, provider)
+        else:
+            reason = "policy %r is an %s policy that no mapping of the item's container pairs with it" % (wanted, kind)
         raise StateError("%s; the %s policies mapped: %s" % (reason, provider, ", ".join(_policy_label(c) for c in candidates)))
     if len(candidates) > 1:
         raise StateError("%d %s policies are mapped to the item's protection container: set policy to one of %s (nothing is chosen for you)"

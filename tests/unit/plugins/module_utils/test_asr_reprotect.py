@@ -48,7 +48,7 @@ def test_a_named_policy_by_name_or_id(wanted):
 
 @pytest.mark.parametrize("wanted, fragment", [
     ("spare-failback", "an InMage policy that no mapping of the item's container pairs with it"),
-    ("p", "an InMageAzureV2 policy that no mapping"),
+    ("p", "policy 'p' is an InMageAzureV2 policy; the reprotect takes an InMage one"),
     ("nope", "the vault has no policy 'nope'"),
 ])
 def test_a_named_policy_that_does_not_fit(wanted, fragment):
