@@ -210,9 +210,9 @@ def _check_run_as(vault, account_id, classic):
 
 
 def _check_policy(vault, policy_id, provider):
-    policy = vault.policy_for(provider)
-    if str(policy_id).lower() != policy["id"].lower():
-        raise refuse("Policy '%s' is not a %s replication policy of this vault (use %s)." % (policy_id, provider, policy["id"]),
+    ids = [p["id"] for p in vault.policies_for(provider)]  # every one is mapped (vault.mappings)
+    if str(policy_id).lower() not in [i.lower() for i in ids]:
+        raise refuse("Policy '%s' is not a %s replication policy of this vault (use %s)." % (policy_id, provider, " or ".join(ids)),
                      code="PolicyNotFound")
 
 

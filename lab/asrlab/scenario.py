@@ -47,6 +47,25 @@ class MasterTarget:
 
 
 @dataclasses.dataclass
+class FailbackPolicy:
+    """A failback replication policy: a real vault may map several (app-consistency and crash-consistency ones)."""
+
+    name: str
+    app_consistent_minutes: int = 60  # 0: crash-consistent points only
+
+
+def _failback_policy(data, index):
+    where = "failback_policies[%d]" % index
+    if isinstance(data, str):
+        data = dict(name=data)
+    unknown = set(data) - {f.name for f in dataclasses.fields(FailbackPolicy)}
+    if unknown:
+        raise ScenarioError("%s: unknown keys %s" % (where, ", ".join(sorted(unknown))))
+    _require(data, "name", where)
+    return FailbackPolicy(**data)
+
+
+@dataclasses.dataclass
 class Scenario:  # pylint: disable=too-many-instance-attributes
     """A whole lab scenario."""
 
@@ -59,6 +78,8 @@ class Scenario:  # pylint: disable=too-many-instance-attributes
     master_targets: list = dataclasses.field(default_factory=list)
     appliance: typing.Optional[dict] = None
     durations: dict = dataclasses.field(default_factory=dict)
+    # The failback policies (InMage or InMageRcmFailback), each mapped to the protection container; the first is the items' own.
+    failback_policies: list = dataclasses.field(default_factory=lambda: [FailbackPolicy("policy-lab-failback")])
 
     def machine(self, name):
         return next((m for m in self.machines if m.name.lower() == name.lower()), None)
@@ -110,6 +131,11 @@ def load(name_or_path):
         machines=machines,
         durations=data.get("durations") or {},
     )
+    if data.get("failback_policies"):
+        scenario.failback_policies = [_failback_policy(d, i) for i, d in enumerate(data["failback_policies"])]
+        names = [f.name.lower() for f in scenario.failback_policies]
+        if len(set(names)) != len(names) or "policy-lab" in names:
+            raise ScenarioError("%s: failback policy names must be unique and not policy-lab" % path.name)
     if generation == "classic":
         scenario.configuration_server = _require(data, "configuration_server", path.name)
         scenario.master_targets = [MasterTarget(**m) for m in data.get("master_targets") or []]

@@ -136,23 +136,37 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
         if self.classic:
             forward = dict(instanceType="InMageAzureV2", crashConsistentFrequencyInMinutes=5, recoveryPointThresholdInMinutes=60,
                            recoveryPointHistory=1440, appConsistentFrequencyInMinutes=60, multiVmSyncStatus="Enable")
-            back = dict(instanceType="InMage", recoveryPointThresholdInMinutes=15, recoveryPointHistory=1440,
-                        appConsistentFrequencyInMinutes=60, multiVmSyncStatus="Enable")
         else:
             forward = dict(instanceType="InMageRcm", recoveryPointHistoryInMinutes=1440, appConsistentFrequencyInMinutes=60,
                            crashConsistentFrequencyInMinutes=5, enableMultiVmSync="true")
-            back = dict(instanceType="InMageRcmFailback", appConsistentFrequencyInMinutes=60, crashConsistentFrequencyInMinutes=5)
+        chosen = [("policy-lab", forward)]
+        for back in self.scenario.failback_policies:  # the scenario's failback policies, each mapped (mappings())
+            if self.classic:
+                details = dict(instanceType="InMage", recoveryPointThresholdInMinutes=15, recoveryPointHistory=1440,
+                               appConsistentFrequencyInMinutes=back.app_consistent_minutes, multiVmSyncStatus="Enable")
+            else:
+                details = dict(instanceType="InMageRcmFailback", appConsistentFrequencyInMinutes=back.app_consistent_minutes,
+                               crashConsistentFrequencyInMinutes=5)
+            chosen.append((back.name, details))
         policies = {}
-        for name, details in (("policy-lab", forward), ("policy-lab-failback", back)):
+        for name, details in chosen:
             policies[name] = dict(id=prefix + name, name=name, type="Microsoft.RecoveryServices/vaults/replicationPolicies",
                                   properties=dict(friendlyName=name, providerSpecificDetails=details))
         return policies
 
     def policy_for(self, provider):
-        for policy in self.policies.values():
-            if policy["properties"]["providerSpecificDetails"]["instanceType"] == provider:
-                return policy
-        raise KeyError(provider)
+        """The first policy of ``provider``: the one the items report until a reprotect names another."""
+        return self.policies_for(provider)[0]
+
+    def policy_of(self, provider, policy_id=None):
+        """The policy ``policy_id`` names when it is one of ``provider``'s (the one a reprotect chose), else the first."""
+        return next((p for p in self.policies_for(provider) if p["id"].lower() == str(policy_id).lower()), None) or self.policy_for(provider)
+
+    def policies_for(self, provider):
+        found = [p for p in self.policies.values() if p["properties"]["providerSpecificDetails"]["instanceType"] == provider]
+        if not found:
+            raise KeyError(provider)
+        return found
 
     def container(self):
         return dict(id=self.container_id, name=self.container_name,
@@ -163,11 +177,10 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
 
     def mappings(self):
         result = []
-        for policy, target, target_name, target_fabric in (
-            (self.policy_for("InMageAzureV2" if self.classic else "InMageRcm"), self.azure_container_id, "Microsoft Azure", "Microsoft Azure"),
-            (self.policy_for("InMage" if self.classic else "InMageRcmFailback"), self.container_id, self.container_friendly_name,
-             self.fabric_friendly_name),
-        ):
+        pairs = [(self.policy_for("InMageAzureV2" if self.classic else "InMageRcm"), self.azure_container_id, "Microsoft Azure", "Microsoft Azure")]
+        pairs += [(policy, self.container_id, self.container_friendly_name, self.fabric_friendly_name)
+                  for policy in self.policies_for("InMage" if self.classic else "InMageRcmFailback")]
+        for policy, target, target_name, target_fabric in pairs:
             name = policy["name"] + "-containerpairing"
             result.append(dict(
                 id="%s/replicationProtectionContainerMappings/%s" % (self.container_id, name), name=name,

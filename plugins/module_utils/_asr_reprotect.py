@@ -4,13 +4,17 @@
 """The inputs of a reprotect, from the names people use to the ids ASR takes.
 
 Private to the collection. Pure: no Ansible, no SDK. Every name is looked up in the fabric (as ASR
-sends it); a name that does not exist fails with the valid ones. The policy is never asked of the
-user: it is the one the container mappings pair with the provider the item will have.
+sends it); a name that does not exist fails with the valid ones. Nothing is guessed: the replication
+policy is one the item's container mappings pair with the provider the item will have (the only one,
+or the one named), an option that does not apply to the item's generation and direction is refused,
+and a classic master target must run the machine's OS family (_master_target_checks.check_os, the
+rule vmware_master_target applies too).
 """
 
 from __future__ import annotations
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError
+from ansible_collections.siterecovery.vmware.plugins.module_utils._master_target_checks import check_os, parse_os
 
 # Provider of the item before the reprotect -> (direction, provider of the policy the reprotect uses).
 REPROTECT_OF_PROVIDER = {
@@ -34,15 +38,94 @@ def _pick(kind, wanted, candidates, label):
     raise StateError("no %s named %r; the valid ones: %s" % (kind, wanted, ", ".join(names) or "none"))
 
 
-def policy_for(provider, mappings, policies):
-    """The id of the policy that the item's container mappings pair with ``provider``."""
-    kinds = dict((p["id"].lower(), p["properties"]["providerSpecificDetails"]["instanceType"]) for p in policies)
+# The options each reprotect takes, by the provider of the item before it; what to use instead of the others.
+OPTIONS_OF_PROVIDER = {
+    "InMageAzureV2": ("master_target", "process_server", "datastore", "retention_drive", "run_as_account", "policy"),
+    "InMage": ("process_server", "run_as_account", "policy"),
+    "InMageRcm": ("appliance", "datastore", "log_storage_account_id", "policy"),
+    "InMageRcmFailback": ("process_server", "run_as_account", "policy"),
+}
+WHAT_APPLIES = {
+    "InMageAzureV2": ("a classic reprotect to on-premises writes through a master target", {
+        "appliance": "master_target (and process_server)", "log_storage_account_id": "retention_drive (the master target's retention volume)"}),
+    "InMage": ("a classic reprotect to Azure goes through the configuration server's process server", {
+        "master_target": "process_server", "appliance": "process_server", "datastore": None, "retention_drive": None,
+        "log_storage_account_id": None}),
+    "InMageRcm": ("a modernized reprotect to on-premises writes through the appliance's reprotect agent", {
+        "master_target": "appliance", "process_server": "appliance", "retention_drive": "log_storage_account_id (the cache storage account)",
+        "run_as_account": None}),
+    "InMageRcmFailback": ("a modernized reprotect to Azure goes through the appliance's process server", {
+        "master_target": "process_server", "appliance": "process_server", "datastore": None, "retention_drive": None,
+        "log_storage_account_id": None}),
+}
+
+
+def refuse_foreign_options(item, options):
+    """Fail when an option is set that the item's reprotect does not take (it would be ignored), naming the one that applies."""
+    provider = item["provider"]
+    why, instead = WHAT_APPLIES[provider]
+    problems = []
+    for option in sorted(k for k, v in options.items() if v not in (None, "") and k not in OPTIONS_OF_PROVIDER[provider]):
+        use = instead.get(option)
+        problems.append("%s does not apply (%s)" % (option, "use %s" % use if use else "it takes nothing in its place"))
+    if problems:
+        raise StateError("%s is an %s item (%s, %s): %s" % (item["friendly_name"] or item["name"], provider, item["generation"], why,
+                                                          "; ".join(problems)))
+
+
+def _policy_label(policy):
+    return "%s (%s)" % (policy["name"], policy["id"])
+
+
+def policy_for(provider, mappings, policies, wanted=None):
+    """The policy the reprotect uses: {id, name, chosen}, among those the item's container mappings pair with ``provider``.
+
+    ``wanted`` (a policy's name or ARM id) picks one of them; without it there must be exactly one.
+    """
+    by_id = dict((p["id"].lower(), p) for p in policies)
+    candidates = []
     for mapping in mappings:
-        policy_id = (mapping.get("properties") or {}).get("policyId") or ""
-        if kinds.get(policy_id.lower()) == provider:
-            return policy_id
-    raise StateError("no container mapping of the item's protection container uses a %s policy; create the %s replication policy "
-                     "and its mapping first" % (provider, provider))
+        policy = by_id.get(((mapping.get("properties") or {}).get("policyId") or "").lower())
+        if policy is not None and policy["properties"]["providerSpecificDetails"]["instanceType"] == provider:
+            found = dict(id=policy["id"], name=policy["properties"].get("friendlyName") or policy["name"], mapping=mapping["name"])
+            if found["id"].lower() not in [c["id"].lower() for c in candidates]:
+                candidates.append(found)
+    if not candidates:
+        raise StateError("no container mapping of the item's protection container uses a %s policy; create the %s replication policy "
+                         "and its mapping first" % (provider, provider))
+    if wanted:
+        key = wanted.strip().lower()
+        for candidate in candidates:
+            if key in (candidate["id"].lower(), candidate["name"].lower(), candidate["id"].rsplit("/", 1)[-1].lower()):
+                return dict(candidate, chosen="named by the policy option")
+        other = next((p for p in policies if key in (p["id"].lower(), p["name"].lower(), (p["properties"].get("friendlyName") or "").lower())), None)
+        kind = other["properties"]["providerSpecificDetails"]["instanceType"] if other else None
+        if other is None:
+            reason = "the vault has no policy %r" % wanted
+        elif kind != provider:
+            reason = "policy %r is an %s policy; the reprotect takes an %s one" % (wanted, kind, provider)
+        else:
+            reason = "policy %r is an %s policy that no mapping of the item's container pairs with it" % (wanted, kind)
+        raise StateError("%s; the %s policies mapped: %s" % (reason, provider, ", ".join(_policy_label(c) for c in candidates)))
+    if len(candidates) > 1:
+        raise StateError("%d %s policies are mapped to the item's protection container: set policy to one of %s (nothing is chosen for you)"
+                         % (len(candidates), provider, ", ".join(_policy_label(c) for c in candidates)))
+    return dict(candidates[0], chosen="the only %s policy mapped" % provider)
+
+
+def check_master_target_os(item, master, masters):
+    """Fail when ``master`` (ASR's record) cannot write ``item``: the OS rule of vmware_master_target (check_os)."""
+    name = item["friendly_name"] or item["name"]
+    machine_os = parse_os(item.get("os_version"), item.get("os_type"))
+
+    def verdict(record):
+        return check_os(record.get("name"), parse_os(record.get("osVersion"), record.get("osType")), name, machine_os)
+
+    result = verdict(master)
+    if result["status"] == "fail":
+        fitting = [m.get("name") for m in masters if verdict(m)["status"] != "fail"]
+        raise StateError("%s; master targets that fit: %s" % (result["reason"], ", ".join(fitting) or "none"))
+    return result
 
 
 def _classic_run_as(custom, options):
@@ -54,19 +137,25 @@ def _classic_run_as(custom, options):
 
 
 def reprotect_inputs(item, custom, mappings, policies, options, run_as_accounts=()):
-    """The keyword inputs of ``reprotect_body`` for ``item`` (facts), its fabric's ``custom`` details and the options."""
+    """(the keyword inputs of ``reprotect_body``, the policy chosen) for ``item`` (facts), its fabric's ``custom`` details and the options.
+
+    The policy is ``policy_for``'s {id, name, mapping, chosen}. Nothing is read or sent here: a wrong option fails before any write.
+    """
     provider = item["provider"]
     if provider not in REPROTECT_OF_PROVIDER:
         raise StateError("a %s item cannot be reprotected by this collection" % provider)
     _direction, policy_provider = REPROTECT_OF_PROVIDER[provider]
-    policy_id = policy_for(policy_provider, mappings, policies)
+    refuse_foreign_options(item, options)
+    policy = policy_for(policy_provider, mappings, policies, options.get("policy"))
+    return _provider_inputs(item, custom, options, policy["id"], run_as_accounts), policy
+
+
+def _provider_inputs(item, custom, options, policy_id, run_as_accounts):
+    provider = item["provider"]
     if provider == "InMageAzureV2":
         masters = custom.get("masterTargetServers") or []
         master = _pick("master_target", options.get("master_target"), masters, lambda m: m.get("name"))
-        if item.get("os_type") == "Linux" and master.get("osType") != "Linux":
-            raise StateError("%s is a Linux machine: it fails back only through a Linux master target, and %s runs %s (Linux ones: %s)"
-                             % (item["friendly_name"], master["name"], master.get("osType"),
-                                ", ".join(m["name"] for m in masters if m.get("osType") == "Linux") or "none"))
+        check_master_target_os(item, master, masters)
         datastore = _pick("datastore (on master target %s)" % master["name"], options.get("datastore"), master.get("dataStores") or [],
                           lambda d: d.get("symbolicName"))
         volumes = master.get("retentionVolumes") or []

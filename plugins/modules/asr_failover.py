@@ -17,6 +17,10 @@ description:
   - Everything is checked before any request (the item, the direction, the recovery point, the operation ASR allows); check
     mode stops there.
   - A wait that times out fails with the job's id and state; the failover goes on (it is never cancelled).
+  - After a failover to Azure with O(shutdown_source=true), it reads the source VM's power state from vCenter when the vSphere
+    options are given (O(hostname) or E(VMWARE_HOST); they are optional here, and checked before any request when given), reports it
+    as RV(source_power), and warns when the VM is still on. Without them, RV(source_power) says that the power state was not checked.
+    Reading vCenter never fails the task (the failover is done by then).
 author:
   - siterecovery.vmware maintainers (@siterecovery)
 options:
@@ -52,6 +56,7 @@ extends_documentation_fragment:
   - siterecovery.vmware.azure.vault
   - siterecovery.vmware.azure.item
   - siterecovery.vmware.wait
+  - siterecovery.vmware.vsphere
   - siterecovery.vmware.attributes.asr_action
 """
 
@@ -65,6 +70,22 @@ EXAMPLES = r"""
     recovery_point: latest_app_consistent
     shutdown_source: true
     wait_timeout: 7200
+
+- name: Fail vm-web-02 over with shutdown, and check in vCenter that it is off
+  siterecovery.vmware.asr_failover:
+    resource_group: rg-dr
+    vault_name: vault-dr
+    name: vm-web-02
+    direction: to_azure
+    shutdown_source: true
+    hostname: vcenter.example.com
+    username: administrator@vsphere.local
+    password: "{{ vcenter_password }}"
+  register: failover
+
+- name: Stop when the source still runs
+  ansible.builtin.assert:
+    that: failover.source_power.power_state != 'poweredOn'
 
 - name: Fail it back on-premises once it is reprotected
   siterecovery.vmware.asr_failover:
@@ -87,6 +108,28 @@ request:
   description: The ASR action sent (or that would be sent in check mode) and its body, without secrets.
   returned: when a failover is (or would be) started
   type: dict
+source_power:
+  description: The on-premises source VM's power state after a failover to Azure with O(shutdown_source=true), read from vCenter.
+  returned: when a failover to Azure with O(shutdown_source=true) was started and waited for
+  type: dict
+  contains:
+    checked:
+      description: Whether the power state was read (false without the vSphere options, or when vCenter could not be read).
+      type: bool
+    vm:
+      description: The VM's name in vCenter (the replicated item's friendly name when it was not found).
+      type: str
+    power_state:
+      description: C(poweredOff), C(poweredOn) or C(suspended); null when not checked.
+      type: str
+    message:
+      description: What was found, or why the power state was not checked.
+      type: str
+  sample:
+    checked: true
+    vm: vm-web-02
+    power_state: poweredOff
+    message: the source VM vm-web-02 is powered off
 """
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
@@ -95,6 +138,8 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs impo
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, failover_body
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+from ansible_collections.siterecovery.vmware.plugins.module_utils._source_power import source_power, vsphere_problems
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_spec import vsphere_argument_spec
 
 TARGET = {"to_azure": "azure", "to_onprem": "onprem"}
 
@@ -134,6 +179,10 @@ def failover(asr):
         raise
     result = action.result(True, action.wait(job_id, "failing %s over %s" % (action.name, params["direction"].replace("_", " "))))
     result["request"] = request
+    if params["shutdown_source"] and params["direction"] == "to_azure" and params["wait"]:
+        result["source_power"], warning = source_power(params, action.name)
+        if warning:
+            asr.module.warn(warning)
     return result
 
 
@@ -157,7 +206,12 @@ def main():
         shutdown_source=dict(type="bool", default=False),
         **WAIT_SPEC
     )
-    AsrModule(argument_spec=spec, supports_check_mode=True, required_if=[("recovery_point", "custom", ["recovery_point_id"])]).run(failover)
+    spec.update(vsphere_argument_spec())
+    asr = AsrModule(argument_spec=spec, supports_check_mode=True, required_if=[("recovery_point", "custom", ["recovery_point_id"])])
+    problems = vsphere_problems(asr.params)
+    if problems:
+        asr.module.fail_json(msg="Invalid vSphere options: " + "; ".join(problems))
+    asr.run(failover)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,16 @@ description:
   - ASR's C(reProtect) (operation C(SwitchProtection)) with the input the item's provider takes, by the names the portal shows;
     each name is resolved to its id through the vault's fabric, and a name that does not exist fails with the valid ones.
   - V(to_onprem) after a failover to Azure (classic, through a master target and a process server; modernized, through the
-    appliance's reprotect agent); V(to_azure) after a failback. The replication policy is the one the container mappings pair
-    with the provider the item will have; it is never asked.
+    appliance's reprotect agent); V(to_azure) after a failback.
+  - The replication policy is one that the container mappings of the item's protection container pair with the provider the item
+    will have (C(InMage) or C(InMageRcmFailback) to on-premises, C(InMageAzureV2) or C(InMageRcm) to Azure). When exactly one is
+    mapped it is used, and RV(policy) says which; when several are (an app-consistency and a crash-consistency failback policy, say),
+    O(policy) must name one, and the task fails before any write and lists them.
+  - Nothing is guessed or ignored. An option that does not apply to the item's generation and direction (O(appliance) for a classic
+    item, O(master_target) or O(retention_drive) for a modernized one, O(datastore) to Azure) fails before any write, naming the
+    option that does apply. A classic master target must run the machine's OS family, at the same or a later version, by the rule
+    M(siterecovery.vmware.vmware_master_target) checks as C(os_match), applied to ASR's records of both; a Windows machine through a
+    Linux master target is refused too.
   - While the machine's agent re-registers after a failover (up to 15 minutes in Azure), it waits and retries within
     O(wait_timeout) instead of failing.
   - Idempotent. A machine already replicating in that direction reports C(changed=false); a reprotect job already running is
@@ -50,6 +58,12 @@ options:
   log_storage_account_id:
     description: Modernized, to on-premises. The ARM id of the cache storage account in Azure.
     type: str
+  policy:
+    description:
+      - The replication policy of the reprotect, by its name or ARM id, among those mapped to the item's protection container for the
+        provider the item will have (see M(siterecovery.vmware.asr_fabric_info) and the portal's replication policies).
+      - Required when more than one fits; when omitted, the only one that fits.
+    type: str
   wait_for:
     description: V(job) waits for the reprotect job; V(protected) also waits until the item reports C(Protected).
     type: str
@@ -84,6 +98,16 @@ EXAMPLES = r"""
     datastore: ds-vmfs-01
     log_storage_account_id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-dr/providers/Microsoft.Storage/storageAccounts/drcache
 
+- name: Modernized, with two failback policies mapped - name the crash-consistency one
+  siterecovery.vmware.asr_reprotect:
+    resource_group: rg-dr
+    vault_name: vault-dr
+    name: vm-web-03
+    direction: to_onprem
+    datastore: ds-vmfs-01
+    log_storage_account_id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-dr/providers/Microsoft.Storage/storageAccounts/drcache
+    policy: crashconsistency-policy-failback
+
 - name: After the failback, replicate to Azure again and wait until protected
   siterecovery.vmware.asr_reprotect:
     resource_group: rg-dr
@@ -106,6 +130,28 @@ request:
   description: The reProtect body sent (or that would be sent in check mode).
   returned: when a reprotect is (or would be) started
   type: dict
+policy:
+  description: The replication policy of the reprotect, and why it was chosen.
+  returned: when a reprotect is (or would be) started
+  type: dict
+  contains:
+    id:
+      description: The policy's ARM id (the body's C(policyId), or C(profileId) for a classic reprotect to on-premises).
+      type: str
+    name:
+      description: The policy's name.
+      type: str
+    mapping:
+      description: The container mapping that pairs it with the item's protection container.
+      type: str
+    chosen:
+      description: Why this one (C(named by the policy option), or C(the only InMage policy mapped) and the like).
+      type: str
+  sample:
+    id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-dr/providers/Microsoft.RecoveryServices/vaults/vault-dr/replicationPolicies/policy-failback
+    name: policy-failback
+    mapping: policy-failback-containerpairing
+    chosen: the only InMage policy mapped
 """
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import arm_list
@@ -120,10 +166,12 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import
 from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll
 
 OFFAZURE_API_VERSION = "2023-06-06"
-RESOLVED_OPTIONS = ("master_target", "process_server", "datastore", "retention_drive", "run_as_account", "appliance", "log_storage_account_id")
+RESOLVED_OPTIONS = ("master_target", "process_server", "datastore", "retention_drive", "run_as_account", "appliance", "log_storage_account_id",
+                    "policy")
 
 
 def read_inputs(asr, action):
+    """(the inputs of reprotect_body, the policy chosen), from the fabric, the mappings and the policies; refuses bad options before any write."""
     client, group, vault = asr.client, asr.resource_group, asr.vault_name
     fabric, container, _name = address(action.item)
     with asr.step("reading fabric %s, its container mappings and the vault's policies" % fabric):
@@ -159,10 +207,11 @@ def reprotect(asr):
                                 % (action.name, params["direction"].replace("_", " "), provider, facts["running_in"], facts["next_step"]),
                                 code="InvalidReprotectDirection")
     action.refuse_unless_allowed("reProtect")
-    body = reprotect_body(provider, **read_inputs(asr, action))
+    inputs, policy = read_inputs(asr, action)
+    body = reprotect_body(provider, **inputs)
     if asr.check_mode:
         result = action.result(True, message="would reprotect %s %s" % (action.name, params["direction"].replace("_", " ")))
-        result["request"] = body
+        result.update(request=body, policy=policy)
         return result
     # One wait for the whole reprotect: the agent's registration, the job, and a resend when ASR's preflight found the agent
     # not ready yet (150273), all within wait_timeout.
@@ -179,7 +228,7 @@ def reprotect(asr):
                 continue  # ASR's preflight found the agent not ready yet: wait and send again
             raise
         result = finish(asr, action, job)
-        result["request"] = body
+        result.update(request=body, policy=policy)
         return result
 
 
@@ -201,6 +250,7 @@ def main():
         run_as_account=dict(type="str"),
         appliance=dict(type="str"),
         log_storage_account_id=dict(type="str"),
+        policy=dict(type="str"),
         wait_for=dict(type="str", default="job", choices=["job", "protected"]),
         **WAIT_SPEC
     )

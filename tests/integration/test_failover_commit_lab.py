@@ -204,7 +204,8 @@ def test_classic_reprotect_round_trip(installed_env, classic_lab, tmp_path):
     "args, fragment",
     [
         ({"master_target": "mt-nope", "datastore": "ds-vmfs-01"}, "no master_target named 'mt-nope'; the valid ones: cs-lab-01, mt-win-01, mt-lin-01"),
-        ({"master_target": "mt-win-01", "datastore": "ds-vmfs-01"}, "is a Linux machine: it fails back only through a Linux master target"),
+        ({"master_target": "mt-win-01", "datastore": "ds-vmfs-01"}, "vm-lin-01 runs Linux (RHEL 8.6): it fails back only through a Linux "
+         "master target, and mt-win-01 runs Windows (Windows Server 2019); master targets that fit: mt-lin-01"),
         ({"master_target": "mt-lin-01", "datastore": "ds-nfs-01"}, "no datastore (on master target mt-lin-01) named 'ds-nfs-01'"),
         ({"master_target": "mt-lin-01"}, "datastore (on master target mt-lin-01) is required: choose one of ds-vmfs-01, ds-vmfs-02"),
         ({"master_target": "mt-lin-01", "datastore": "ds-vmfs-01", "run_as_account": "nobody"}, "no run_as_account named 'nobody'"),
