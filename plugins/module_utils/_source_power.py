@@ -17,7 +17,9 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_spec 
 
 
 def vsphere_wanted(params):
-    return bool(params.get("hostname"))
+    """The vSphere options are used (and so checked) only after a failover that shuts the source down: a VMWARE_HOST left in
+    the environment must never stop a failover that does not need vCenter."""
+    return bool(params.get("hostname")) and bool(params.get("shutdown_source", True))
 
 
 def vsphere_problems(params):

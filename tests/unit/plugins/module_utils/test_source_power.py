@@ -44,3 +44,8 @@ def test_an_unreachable_vcenter_is_a_warning_not_a_failure(monkeypatch):
 
 def test_given_vsphere_options_are_checked():
     assert any("username" in p or "vSphere user" in p for p in power.vsphere_problems(dict(PARAMS, username=None)))
+
+
+def test_vsphere_options_left_in_the_environment_never_stop_a_failover_without_shutdown():
+    assert power.vsphere_problems(dict(PARAMS, username=None, shutdown_source=False)) == []
+    assert power.vsphere_problems(dict(PARAMS, username=None, shutdown_source=True))
