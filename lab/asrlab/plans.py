@@ -264,9 +264,9 @@ def _start(vault, item, action, details, point):
     fault = vault.take_job_fault(action, item) or fault
     job = Job(vault_id=vault.vault_id, item_id=item.id, scenario_name=scenario_name, friendly_name=friendly, target_id=item.target_object_id,
               target_name=item.machine.name, details_type=details_type, tasks=tasks, created=vault.clock.now(), scale=vault.clock.scale,
-              fault=fault, details=job_details(vault, item, details_type, point))
+              fault=fault, details=job_details(vault, item, details_type, point), action=action)
     job.on_success = lambda finished: _succeeded(vault, item, action, details, point, finished)
-    return vault.jobs.start(job)
+    return vault.start_job(job)
 
 
 def job_details(vault, item, details_type, point):
@@ -370,10 +370,11 @@ def update_job(vault, item, body):
     total = _duration(vault, "updateVmProperties")
     job = Job(vault_id=vault.vault_id, item_id=item.id, scenario_name=scenario_name, friendly_name=friendly, target_id=item.target_object_id,
               target_name=item.machine.name, details_type=details_type, tasks=[TaskPlan(n, t, max(share * total, 0.5)) for n, t, share in shape],
-              created=vault.clock.now(), scale=vault.clock.scale, fault=fault, details=job_details(vault, item, details_type, None))
+              created=vault.clock.now(), scale=vault.clock.scale, fault=fault, details=job_details(vault, item, details_type, None),
+              action="updateVmProperties")
     job.cancellable = True
     job.on_success = lambda finished: item.settings.update(changes)
-    return vault.jobs.start(job)
+    return vault.start_job(job)
 
 
 def _settings_from_patch(vault, item, properties, details):

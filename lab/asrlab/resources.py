@@ -246,8 +246,7 @@ def control_job(subscription, group, vault, job_id, verb):
                        possible_causes="The job is not in a state where this action applies.",
                        recommended_action="Read the job's allowedActions.")
     if verb == "cancel":
-        job.cancelled_at = now
-        job.finalized = True  # a cancelled job changes nothing
+        job.cancel(now)
     else:
         job.resume(now)
     location = "%s%s?api-version=%s" % (request.host_url.rstrip("/"), job.id_path, request.args["api-version"])

@@ -13,6 +13,7 @@ import pytest
 import requests
 from asr_client import AUDIENCE, Items, arm_get, credential, state
 from azure.core.exceptions import HttpResponseError, ServiceResponseError
+import labrunner
 from labrunner import ROOT, start_lab, vsphere_client
 
 FAILOVER = {"properties": {"failoverDirection": "PrimaryToRecovery", "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}}
@@ -33,9 +34,7 @@ def vcenter(classic):
 
 
 def control(items, endpoint, verb="GET", **body):
-    answer = requests.request(verb, items.lab.control_url + "/" + endpoint, json=body or None, verify=items.lab.ca_bundle, timeout=10)
-    assert answer.status_code in (200, 201), answer.text
-    return answer.json()
+    return labrunner.control(items.lab, endpoint, verb, **body)
 
 
 def recovery_vms(items):
@@ -231,6 +230,36 @@ def test_jobs_can_be_suspended_resumed_and_cancelled(classic):
     cancelled = classic.client.replication_jobs.begin_cancel(classic.group, classic.vault, job_id).result()
     assert cancelled.properties.state == "Cancelled"
     assert classic.get("vm-lin-01").properties.provider_specific_details.recovery_azure_vm_size == details.recovery_azure_vm_size
+
+
+def test_a_held_job_stays_at_its_task_until_released(classic):
+    lab = classic.lab
+    assert labrunner.hold(lab, "vm-win-01", "unplannedFailover") == dict(
+        item="vm-win-01", action="unplannedFailover", hold=True, job=None, state=None, task=None)
+    poller = classic.client.replication_protected_items.begin_unplanned_failover(*classic.address("vm-win-01"), FAILOVER)
+    job_id = classic.get("vm-win-01").properties.current_scenario.job_id.rsplit("/", 1)[1]
+    time.sleep(0.5)  # more than the whole failover takes at the tests' time scale
+    held = job_state(classic, job_id)
+    assert held.state == "InProgress" and [t.state for t in held.tasks] == ["InProgress"] + ["NotStarted"] * 4
+    assert control(classic, "state")["items"]["vm-win-01"]["job"] == job_id
+    # A hold of another action or item holds nothing; a second action is still refused.
+    assert labrunner.hold(lab, "vm-win-01", "failoverCommit")["job"] is None
+    labrunner.release(lab, "vm-win-01", "failoverCommit")
+    assert labrunner.release(lab, "vm-lin-01")["job"] is None
+    with pytest.raises(HttpResponseError) as raised:
+        classic.act("vm-win-01", "unplanned_failover", FAILOVER)
+    assert raised.value.status_code == 409
+    assert labrunner.release(lab, "vm-win-01", "unplannedFailover") == dict(
+        item="vm-win-01", action="unplannedFailover", hold=False, job=job_id, state="InProgress", task="VmUfoPrerequisitesCheck")
+    assert state(poller.result())[1] == "UnplannedFailoverCommitPendingStatesBegin"
+    tasks = job_state(classic, job_id).tasks
+    assert [t.state for t in tasks] == ["Succeeded", "Other", "Other", "Succeeded", "Succeeded"]
+    assert (tasks[0].end_time - tasks[0].start_time).total_seconds() >= 0.5  # the held task lasted the hold
+    # The tasks after it took what they take: 90 % and 8 % of the 100 s failover, at the tests' time scale.
+    scale = control(classic, "state")["time_scale"]
+    assert abs((tasks[3].end_time - tasks[3].start_time).total_seconds() - 90 * scale) < 1e-5
+    assert abs((tasks[4].end_time - tasks[4].start_time).total_seconds() - 8 * scale) < 1e-5
+    assert tasks[4].end_time == job_state(classic, job_id).end_time
 
 
 def test_vcenters_sizes_and_networks(classic):

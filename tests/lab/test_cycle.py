@@ -17,7 +17,7 @@ from azure.mgmt.recoveryservicessiterecovery.models import (
     InMageRcmReplicationDetails,
     InMageReplicationDetails,
 )
-from labrunner import ROOT, start_lab, vsphere_client
+from labrunner import ROOT, hold, release, start_lab, vsphere_client
 
 
 def log_account(items):
@@ -210,6 +210,7 @@ def test_a_second_action_while_a_job_runs_is_refused(classic):
     machine = "phys-01"
     address = classic.address(machine)
     operations = classic.client.replication_protected_items
+    hold(classic.lab, machine, "unplannedFailover")  # running until released, however slow the machine
     poller = operations.begin_unplanned_failover(*address, {"properties": {
         "failoverDirection": "PrimaryToRecovery", "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}})
     running = classic.get(machine).properties.current_scenario
@@ -218,6 +219,7 @@ def test_a_second_action_while_a_job_runs_is_refused(classic):
         "failoverDirection": "PrimaryToRecovery", "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}}))
     assert error.status_code == 409
     assert running.job_id.rsplit("/", 1)[1] in error.error.message
+    release(classic.lab, machine, "unplannedFailover")
     assert state(poller.result()) == ("InMageAzureV2", "UnplannedFailoverCommitPendingStatesBegin", "Recovery")
 
 
