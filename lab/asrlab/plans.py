@@ -237,13 +237,20 @@ def action_job(vault, item, action, body):
             point = _chosen_point(vault, item, details, action)
     if action == "reProtect":
         _check_reprotect_targets(vault, item, details)
-    return _start(vault, item, action, details, point)
+    return _start(vault, item, action, details, point, _shuts_down(body, details))
 
 
-def _start(vault, item, action, details, point):
+def _shuts_down(body, details):
+    """Whether a failover shuts the source machine down first: InMageRcm's performShutdown, or the classic
+    providers' sourceSiteOperations Required (the request's property; NotRequired or none: no shutdown)."""
+    if details.get("instanceType") == "InMageRcm":
+        return str(details.get("performShutdown", "")).lower() == "true"
+    return str(_properties(body).get("sourceSiteOperations", "")).lower() == "required" if details else False
+
+
+def _start(vault, item, action, details, point, shutdown):  # pylint: disable=too-many-arguments
     scenario_name, friendly, details_type, shape = JOB_SHAPES[action]
     total = _duration(vault, action)
-    shutdown = str(details.get("performShutdown", "")).lower() == "true"
     # A modernized reprotect from a commit-pending state commits first (recorded).
     commit_first = action == "reProtect" and item.phase in ("modernized_failed_over", "modernized_failed_back")
     tasks = []
@@ -265,7 +272,7 @@ def _start(vault, item, action, details, point):
     job = Job(vault_id=vault.vault_id, item_id=item.id, scenario_name=scenario_name, friendly_name=friendly, target_id=item.target_object_id,
               target_name=item.machine.name, details_type=details_type, tasks=tasks, created=vault.clock.now(), scale=vault.clock.scale,
               fault=fault, details=job_details(vault, item, details_type, point), action=action)
-    job.on_success = lambda finished: _succeeded(vault, item, action, details, point, finished)
+    job.on_success = lambda finished: _succeeded(vault, item, action, details, point, shutdown, finished)
     return vault.start_job(job)
 
 
@@ -293,7 +300,7 @@ def job_details(vault, item, details_type, point):
     return dict(affectedObjectDetails=affected)
 
 
-def _succeeded(vault, item, action, details, point, job):
+def _succeeded(vault, item, action, details, point, shutdown, job):  # pylint: disable=too-many-arguments
     """What a finished job changes: the item's phase and the machines on both sides."""
     started, ended = job.created, job.end_time
     next_phase = TRANSITIONS.get((item.phase, action), item.phase)  # a resync leaves the item where it was
@@ -302,7 +309,7 @@ def _succeeded(vault, item, action, details, point, job):
         item.frozen_at, item.failover_point, item.last_failover = started, point, started
         item.agent_ready_at = ended + datetime.timedelta(seconds=_duration(vault, "agentRegistration") * vault.clock.scale)
         vault.start_azure_vm(item)
-        if str(details.get("performShutdown", "")).lower() == "true":
+        if shutdown:
             vault.onprem_power(item, False)
     elif action in ("unplannedFailover", "plannedFailover"):  # failback
         item.frozen_at, item.failover_point, item.last_failover = started, point, started

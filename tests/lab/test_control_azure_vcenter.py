@@ -66,6 +66,20 @@ def test_failover_and_failback_move_the_machines(classic, vcenter):
     assert recovery_vms(classic) == []  # commit after failback removes the Azure VM
 
 
+@pytest.mark.parametrize("operations, shutdown_task, source_power", [
+    ("Required", ("Succeeded", "Completed"), "poweredOff"),
+    ("NotRequired", ("Other", "Skipped"), "poweredOn"),  # as recorded (classic_failover_job.json)
+])
+def test_classic_failover_shuts_the_source_down_when_asked(classic, vcenter, operations, shutdown_task, source_power):
+    machine = "vm-win-01"
+    classic.act(machine, "unplanned_failover", {"properties": {"failoverDirection": "PrimaryToRecovery", "sourceSiteOperations": operations,
+                                                               "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}})
+    [job] = [j for j in classic.jobs() if j.properties.scenario_name == "UnplannedFailover"]
+    task = next(t for t in job.properties.tasks if t.name == "VmShutdownVmOnPrimary")
+    assert (task.state, task.state_description) == shutdown_task
+    assert vcenter.power_state(machine) == source_power
+
+
 def test_physical_server_fails_back_into_a_new_vm(classic, vcenter):
     machine = "phys-01"
     assert not vcenter.exists(machine)
