@@ -164,9 +164,11 @@ def _check_reprotect_targets(vault, item, details):
         if master is None:
             raise refuse("Master target '%s' is not registered with the configuration server." % details["masterTargetId"],
                          code="MasterTargetNotFound")
-        if item.machine.os_type == "Linux" and master["osType"] != "Linux":
-            raise refuse("A Linux machine fails back only through a Linux master target; '%s' runs %s." % (master["name"], master["osType"]),
-                         code="MasterTargetOsMismatch")
+        if item.machine.os_type != master["osType"]:  # either way, as Azure refuses it
+            raise refuse("A %s machine fails back only through a %s master target; '%s' runs %s."
+                         % (item.machine.os_type, item.machine.os_type, master["name"], master["osType"]), code="MasterTargetOsMismatch",
+                         causes="The master target's operating system differs from the machine's: Windows fails back through a Windows "
+                         "master target, Linux through a Linux one.", action="Choose a master target of the machine's operating system.")
         if str(details.get("datastoreName") or "") not in [d["symbolicName"] for d in master.get("dataStores") or []]:
             raise refuse("Datastore '%s' is not reachable from master target '%s'." % (details.get("datastoreName"), master["name"]),
                          code="DatastoreNotFound")

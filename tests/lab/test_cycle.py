@@ -184,15 +184,14 @@ def test_refusals_carry_asr_errors(classic):
     assert state(classic.get(machine)) == ("InMageAzureV2", "Protected", "Primary")
 
 
-def test_linux_needs_a_linux_master_target(classic):
-    machine = "vm-lin-01"
+@pytest.mark.parametrize("machine, wrong, right", [("vm-lin-01", "mt-win-01", "mt-lin-01"), ("vm-win-02", "mt-lin-01", "mt-win-01")])
+def test_a_machine_needs_a_master_target_of_its_os(classic, machine, wrong, right):
     classic.act(machine, "unplanned_failover", {"properties": {"failoverDirection": "PrimaryToRecovery",
                                                                "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}})
     classic.act(machine, "failover_commit")
     wait_for_agent(classic, machine)
     fabric = classic.fabric().properties.custom_details
-    windows = next(m for m in fabric.master_target_servers if m.name == "mt-win-01")
-    linux = next(m for m in fabric.master_target_servers if m.name == "mt-lin-01")
+    wrong, right = (next(m for m in fabric.master_target_servers if m.name == name) for name in (wrong, right))
 
     def reprotect(master, datastore=None, drive=None):
         return classic.act(machine, "reprotect", {"properties": {"failoverDirection": "RecoveryToPrimary", "providerSpecificDetails": {
@@ -200,10 +199,13 @@ def test_linux_needs_a_linux_master_target(classic):
             "retentionDrive": drive or master.retention_volumes[0].volume_name, "runAsAccountId": "3",
             "datastoreName": datastore or master.data_stores[0].symbolic_name, "profileId": classic.policy("policy-lab-failback").id}}})
 
-    assert refusal(lambda: reprotect(windows)).error.code == "MasterTargetOsMismatch"
-    assert refusal(lambda: reprotect(linux, datastore="ds-nfs-01")).error.code == "DatastoreNotFound"
-    assert refusal(lambda: reprotect(linux, drive="Z")).error.code == "RetentionDriveNotFound"
-    assert state(reprotect(linux)) == ("InMage", "Protected", "Primary")
+    mismatch = refusal(lambda: reprotect(wrong)).error
+    assert mismatch.code == "MasterTargetOsMismatch"
+    assert mismatch.message == "A %s machine fails back only through a %s master target; '%s' runs %s." % (
+        right.os_type, right.os_type, wrong.name, wrong.os_type)
+    assert refusal(lambda: reprotect(right, datastore="ds-nfs-01")).error.code == "DatastoreNotFound"
+    assert refusal(lambda: reprotect(right, drive="Z")).error.code == "RetentionDriveNotFound"
+    assert state(reprotect(right)) == ("InMage", "Protected", "Primary")
 
 
 def test_a_second_action_while_a_job_runs_is_refused(classic):
