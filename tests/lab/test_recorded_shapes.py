@@ -132,6 +132,7 @@ def test_action_answers_have_the_recorded_headers(modernized):
         "instanceType": "InMageRcm", "reprotectAgentId": agent.id, "datastoreName": agent.accessible_datastores[0],
         "logStorageAccountId": "/subscriptions/%s/resourceGroups/rg-dr/providers/Microsoft.Storage/storageAccounts/labcache"
         % modernized.lab.subscription_id}}}
+    hold(modernized.lab, "vm-win-01", "reProtect")  # InProgress when read, however slow the machine
     answer = requests.post(modernized.lab.arm_endpoint.rstrip("/") + item_id + "/reProtect", params={"api-version": "2025-08-01"}, json=body,
                            headers={"Authorization": "Bearer " + token}, verify=modernized.lab.ca_bundle, timeout=10)
     expected = recorded("rcm_reprotect_job.json")
@@ -147,6 +148,7 @@ def test_action_answers_have_the_recorded_headers(modernized):
                           verify=modernized.lab.ca_bundle, timeout=10).json()
     assert set(status) == {"error", "id", "name", "properties", "status", "startTime", "endTime", "percentComplete"}
     assert status["name"] == job_id and status["status"] == "InProgress"
+    release(modernized.lab, "vm-win-01", "reProtect")
 
 
 def test_policies_and_mappings_have_the_recorded_shape(modernized):
