@@ -7,6 +7,7 @@ Real clients only: the ASR SDK, requests with a real token for the other ARM res
 
 from __future__ import annotations
 
+import datetime
 import time
 
 import pytest
@@ -274,6 +275,35 @@ def test_a_held_job_stays_at_its_task_until_released(classic):
     assert abs((tasks[3].end_time - tasks[3].start_time).total_seconds() - 90 * scale) < 1e-5
     assert abs((tasks[4].end_time - tasks[4].start_time).total_seconds() - 8 * scale) < 1e-5
     assert tasks[4].end_time == job_state(classic, job_id).end_time
+
+
+def test_the_job_list_honours_the_odata_filter(classic):
+    classic.act("vm-win-01", "unplanned_failover", FAILOVER)
+    labrunner.hold(classic.lab, "vm-lin-01", "unplannedFailover")
+    classic.client.replication_protected_items.begin_unplanned_failover(*classic.address("vm-lin-01"), FAILOVER)
+    [done] = [j for j in classic.jobs() if j.properties.target_object_name == "vm-win-01"]
+    [running] = [j for j in classic.jobs() if j.properties.target_object_name == "vm-lin-01"]
+    fabric = classic.fabric()
+
+    def listed(odata):
+        return sorted(j.properties.target_object_name for j in classic.client.replication_jobs.list(classic.group, classic.vault, filter=odata))
+
+    both = ["vm-lin-01", "vm-win-01"]
+    assert listed("jobStatus eq 'InProgress'") == ["vm-lin-01"]
+    assert listed("( JobStatus eq 'Succeeded' or JobStatus eq 'Failed' )") == listed("jobStatus eq 'Completed'") == ["vm-win-01"]
+    assert listed("jobName eq 'UnplannedFailover'") == both and listed("jobName eq '%s'" % done.name) == ["vm-win-01"]
+    started = running.properties.start_time
+    assert listed("startTime eq '%s'" % started.isoformat()) == ["vm-lin-01"]
+    assert listed("endTime eq '%s'" % done.properties.start_time.isoformat()) == ["vm-win-01"]
+    local = (started + datetime.timedelta(hours=2)).replace(tzinfo=None).isoformat()  # two hours east of UTC, no offset written
+    assert listed("startTime eq '%s' and timezoneOffset eq '120'" % local) == ["vm-lin-01"]
+    assert listed("startTime eq '%s' and jobStatus eq 'Succeeded'" % started.isoformat()) == []
+    assert listed("fabricId eq '%s' and affectedObjectTypes eq 'Any'" % fabric.id) == listed("affectedObjectTypes eq 'ProtectionEntity'") == both
+    assert listed("fabricId eq 'other-fabric'") == listed("affectedObjectTypes eq 'RecoveryPlan'") == []
+    with pytest.raises(HttpResponseError) as raised:
+        listed("state gt 'x'")
+    assert raised.value.status_code == 400 and raised.value.error.code == "InvalidFilter"
+    labrunner.release(classic.lab, "vm-lin-01", "unplannedFailover")
 
 
 def test_vcenters_sizes_and_networks(classic):
