@@ -171,13 +171,14 @@ def quota():
 @blueprint.route("/hold", methods=["POST"])
 def hold():
     """{"item": "vm-win-01", "action": "unplannedFailover" (default "*": any), "hold": true}: the item's running job of that action,
-    and any it starts while the hold is on, stay InProgress at their current task; {"hold": false} lets them go on from there."""
+    and any it starts while the hold is on, stay InProgress at their current task; {"hold": false} lets them go on from there.
+    "action": "agentRegistration" holds the agent's re-registration after a failover instead (the 150273 health error stays)."""
     body = request.get_json(silent=True) or {}
     vault = current_app.config["VAULT"]
     jobs = current_app.config["JOBS"]
     action = str(body.get("action", "*"))
-    if action not in ("*", "updateVmProperties") and action not in OPERATION_OF_ACTION:
-        return _bad("action must be *, updateVmProperties or one of %s" % ", ".join(OPERATION_OF_ACTION))
+    if action not in ("*", "updateVmProperties", "agentRegistration") and action not in OPERATION_OF_ACTION:
+        return _bad("action must be *, updateVmProperties, agentRegistration or one of %s" % ", ".join(OPERATION_OF_ACTION))
     with jobs.lock:
         jobs.advance()
         item = _item(vault, body)
@@ -188,7 +189,7 @@ def hold():
         if job is not None:
             task = next((t["name"] for t in job.view(vault.clock.now())["properties"]["tasks"] if t["state"] == "InProgress"), None)
         return jsonify(item=item.machine.name, action=action, hold=bool(body.get("hold", True)), job=job.id if job else None,
-                       state=job.state(vault.clock.now()) if job else None, task=task)
+                       state=job.state(vault.clock.now()) if job else None, task=task, agent_registered=item.agent_registered(vault.clock.now()))
 
 
 @blueprint.route("/registration", methods=["POST"])

@@ -309,6 +309,7 @@ def _succeeded(vault, item, action, details, point, shutdown, job):  # pylint: d
     running_in_before = item.state.running_in
     if action == "unplannedFailover" and running_in_before == "onprem":
         item.frozen_at, item.failover_point, item.last_failover = started, point, started
+        item.agent_wait_from = ended
         item.agent_ready_at = ended + datetime.timedelta(seconds=_duration(vault, "agentRegistration") * vault.clock.scale)
         vault.start_azure_vm(item)
         if shutdown:

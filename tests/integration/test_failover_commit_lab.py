@@ -223,14 +223,28 @@ def test_classic_reprotect_inputs_are_checked_before_any_write(installed_env, la
     assert len(writes(lab)) == before
 
 
+def item_reads(lab, machine):
+    """How many times the item was read so far (GET of the replicated item itself)."""
+    name = control(lab, "state")["items"][machine]["name"].lower()
+    return len([r for r in control(lab, "requests") if r["method"] == "GET" and r["path"].lower().endswith("/replicationprotecteditems/" + name)])
+
+
 def test_modernized_reprotect_waits_for_the_agent(installed_env, tmp_path):
-    running = start_lab(tmp_path / "lab", "modernized", durations=("agentRegistration=2000",))  # 4 s at the tests' time scale
+    running = start_lab(tmp_path / "lab", "modernized")
     try:
+        hold(running, "vm-win-01", "agentRegistration")  # not registered until released, however long each run takes
         code, result = task(installed_env, running, tmp_path, "asr_failover", {"name": "vm-win-01", "direction": "to_azure"})
         assert code == 0, result
         assert result["replicated_item"]["agent_registered_after_failover"] is False
         args = {"name": "vm-win-01", "direction": "to_onprem", "datastore": "ds-vmfs-01", "log_storage_account_id": LOG_ACCOUNT % running.subscription_id}
-        code, result = task(installed_env, running, tmp_path, "asr_reprotect", args)  # from commit-pending: ASR commits first
+        reads = item_reads(running, "vm-win-01")
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            waiting = pool.submit(task, installed_env, running, tmp_path, "asr_reprotect", args)  # from commit-pending: ASR commits first
+            while item_reads(running, "vm-win-01") < reads + 2:  # read, then read again after a wait: it waits for the agent
+                assert not waiting.done(), waiting.result()
+                time.sleep(0.2)
+            release(running, "vm-win-01", "agentRegistration")
+            code, result = waiting.result()
         assert code == 0, result
         assert (result["replicated_item"]["provider"], result["replicated_item"]["running_in"]) == ("InMageRcmFailback", "azure")
         reprotects = [r for r in writes(running) if r["path"].endswith("/reProtect")]

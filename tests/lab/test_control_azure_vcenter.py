@@ -250,7 +250,7 @@ def test_jobs_can_be_suspended_resumed_and_cancelled(classic):
 def test_a_held_job_stays_at_its_task_until_released(classic):
     lab = classic.lab
     assert labrunner.hold(lab, "vm-win-01", "unplannedFailover") == dict(
-        item="vm-win-01", action="unplannedFailover", hold=True, job=None, state=None, task=None)
+        item="vm-win-01", action="unplannedFailover", hold=True, job=None, state=None, task=None, agent_registered=True)
     poller = classic.client.replication_protected_items.begin_unplanned_failover(*classic.address("vm-win-01"), FAILOVER)
     job_id = classic.get("vm-win-01").properties.current_scenario.job_id.rsplit("/", 1)[1]
     time.sleep(0.5)  # more than the whole failover takes at the tests' time scale
@@ -265,7 +265,8 @@ def test_a_held_job_stays_at_its_task_until_released(classic):
         classic.act("vm-win-01", "unplanned_failover", FAILOVER)
     assert raised.value.status_code == 409
     assert labrunner.release(lab, "vm-win-01", "unplannedFailover") == dict(
-        item="vm-win-01", action="unplannedFailover", hold=False, job=job_id, state="InProgress", task="VmUfoPrerequisitesCheck")
+        item="vm-win-01", action="unplannedFailover", hold=False, job=job_id, state="InProgress", task="VmUfoPrerequisitesCheck",
+        agent_registered=True)
     assert state(poller.result())[1] == "UnplannedFailoverCommitPendingStatesBegin"
     tasks = job_state(classic, job_id).tasks
     assert [t.state for t in tasks] == ["Succeeded", "Other", "Other", "Succeeded", "Succeeded"]

@@ -226,11 +226,11 @@ def test_a_second_action_while_a_job_runs_is_refused(classic):
 
 
 def test_reprotect_before_the_agent_registers_fails_with_asr_error(tmp_path):
-    # 10 s of agent registration at the tests' time scale: long enough to try too early.
-    running = start_lab(tmp_path, "modernized", durations=("agentRegistration=5000",))
+    running = start_lab(tmp_path, "modernized")
     try:
         items = Items(running)
         machine = "vm-win-01"
+        hold(running, machine, "agentRegistration")  # it registers when released: the reprotect comes too early on any machine
         items.act(machine, "unplanned_failover", {"properties": {"failoverDirection": "PrimaryToRecovery", "providerSpecificDetails": {
             "instanceType": "InMageRcm", "performShutdown": "true"}}})
         item = items.get(machine)
@@ -243,6 +243,8 @@ def test_reprotect_before_the_agent_registers_fails_with_asr_error(tmp_path):
                 "logStorageAccountId": log_account(items)}}})
         assert raised.value.error.code == "150273"
         assert state(items.get(machine)) == ("InMageRcm", "UnplannedFailoverCommitPendingStatesBegin", "Recovery")
+        release(running, machine, "agentRegistration")  # it registers now, in the time a registration takes
+        wait_for_agent(items, machine)
     finally:
         running.stop()
 

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""A lab job's timeline on its own clock (lab/asrlab/jobs.py): holds and suspensions shift what follows, nothing else.
+"""A lab job's timeline on its own clock (lab/asrlab/jobs.py), and an agent's re-registration (items.py):
+holds and suspensions shift what follows, nothing else.
 
 Pure: explicit moments, no lab process and no wall clock.
 """
@@ -12,6 +13,7 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "lab"))
 
+from asrlab.items import ReplicatedItem  # noqa: E402  pylint: disable=wrong-import-position
 from asrlab.jobs import QUEUED_AZURE_SECONDS, Job, JobFault, TaskPlan  # noqa: E402  pylint: disable=wrong-import-position
 
 T0 = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
@@ -98,3 +100,26 @@ def test_a_cancelled_job_stops_on_its_clock():
     assert cancelled.state(at(70)) == "Cancelled" and cancelled.end_time == at(60)
     assert tasks(at(70), cancelled)[:2] == [("Succeeded", iso(2), iso(12)), ("Cancelled", iso(12), iso(60))]
     assert tasks(at(70), cancelled)[3][0] == "NotStarted"
+
+
+def test_a_held_agent_registration_goes_on_from_where_it_was():
+    item = ReplicatedItem(machine=None, name="vm", vault=None, phase="classic_failed_over", history_start=T0,
+                          agent_wait_from=at(0), agent_ready_at=at(100))  # 100 s of re-registration after the failover
+    item.hold_agent(at(30))
+    assert not item.agent_registered(at(500))
+    item.release_agent(at(500))  # 70 s left
+    assert not item.agent_registered(at(569)) and item.agent_registered(at(570))
+    item.hold_agent(at(600))  # registered already: a hold takes nothing back
+    assert item.agent_registered(at(700))
+    item.release_agent(at(700))
+    assert item.agent_ready_at == at(570)
+
+
+def test_an_agent_held_before_the_failover_ends_waits_its_whole_registration():
+    item = ReplicatedItem(machine=None, name="vm", vault=None, phase="classic_protected", history_start=T0)
+    item.hold_agent(at(0))
+    assert item.agent_registered(at(5))  # no failover: nothing to register
+    item.agent_wait_from, item.agent_ready_at = at(10), at(110)  # the failover ends at 10 s
+    assert not item.agent_registered(at(300))
+    item.release_agent(at(300))
+    assert item.agent_ready_at == at(400)
