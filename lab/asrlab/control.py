@@ -184,12 +184,13 @@ def hold():
         item = _item(vault, body)
         if item is None:
             return _bad("no item %r (items: %s)" % (body.get("item"), ", ".join(i.machine.name for i in vault.items.values())))
-        job = vault.hold_jobs(item, action, bool(body.get("hold", True)))
+        now = vault.clock.now()  # the answer says where the job was at the hold or release, not a moment later
+        job = vault.hold_jobs(item, action, bool(body.get("hold", True)), now)
         task = None
         if job is not None:
-            task = next((t["name"] for t in job.view(vault.clock.now())["properties"]["tasks"] if t["state"] == "InProgress"), None)
+            task = next((t["name"] for t in job.view(now)["properties"]["tasks"] if t["state"] == "InProgress"), None)
         return jsonify(item=item.machine.name, action=action, hold=bool(body.get("hold", True)), job=job.id if job else None,
-                       state=job.state(vault.clock.now()) if job else None, task=task, agent_registered=item.agent_registered(vault.clock.now()))
+                       state=job.state(now) if job else None, task=task, agent_registered=item.agent_registered(now))
 
 
 @blueprint.route("/registration", methods=["POST"])

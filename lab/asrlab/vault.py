@@ -365,12 +365,11 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
             job.hold(self.clock.now())
         return self.jobs.start(job)
 
-    def hold_jobs(self, item, action, hold):
+    def hold_jobs(self, item, action, hold, now):
         """Hold (or release) the running job of ``action`` ("*": any) on ``item``, and those it starts until released
         (``agentRegistration``: the agent's re-registration after a failover).
 
         The job that is held or released, or None."""
-        now = self.clock.now()
         if action == "agentRegistration":  # not a job: the agent's re-registration after a failover
             (item.hold_agent if hold else item.release_agent)(now)
             return None

@@ -284,6 +284,7 @@ def test_the_job_list_honours_the_odata_filter(classic):
     classic.client.replication_protected_items.begin_unplanned_failover(*classic.address("vm-lin-01"), FAILOVER)
     [done] = [j for j in classic.jobs() if j.properties.target_object_name == "vm-win-01"]
     [running] = [j for j in classic.jobs() if j.properties.target_object_name == "vm-lin-01"]
+    classic.job_once(running.name, ("InProgress",))
     fabric = classic.fabric()
 
     def listed(odata):

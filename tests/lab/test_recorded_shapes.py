@@ -239,6 +239,6 @@ def test_every_action_answer_names_its_job(request, generation, stage_name, verb
     status = requests.get(answer.headers["Azure-AsyncOperation"], headers={"Authorization": "Bearer " + token}, verify=items.lab.ca_bundle,
                           timeout=10).json()
     assert (status["name"], status["status"]) == (job_id, "InProgress")
+    started = items.job_once(job_id, ("InProgress", "Succeeded"))  # past NotStarted, which names no scenario
     assert release(items.lab, machine)["job"] == job_id
-    job = raw(items, vault_id + "/replicationJobs/" + job_id)["properties"]
-    assert (job["scenarioName"], job["targetObjectName"]) == (scenario, machine)
+    assert (started.scenario_name, started.target_object_name) == (scenario, machine)
