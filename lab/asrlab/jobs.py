@@ -89,7 +89,7 @@ class Job:  # pylint: disable=too-many-instance-attributes
 
     # ---- the job's own clock: real time less the time it was held -------------------------------
     def _unheld(self, now):
-        return now - sum((length for _, length in self.holds), datetime.timedelta(0))
+        return now - sum((hold[1] for hold in self.holds), datetime.timedelta(0))
 
     def _stops(self):
         """Job-clock moments the job's clock cannot pass now: a hold, a suspension not yet resumed."""
