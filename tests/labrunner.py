@@ -12,6 +12,7 @@ import sys
 import time
 
 import pytest
+import requests
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -68,6 +69,25 @@ def start_lab(state_dir, scenario="classic", ttl=1800, time_scale=0.002, duratio
             pytest.fail("the lab did not start:\n" + (state_dir / "asrlab.log").read_text())
         time.sleep(0.05)
     return Lab(process, state_dir)
+
+
+def control(lab, endpoint, verb="GET", **body):
+    """A call of the lab's control API (lab/README.md); the parsed answer, which must be 200 or 201."""
+    answer = requests.request(verb, lab.control_url + "/" + endpoint, json=body or None, verify=lab.ca_bundle, timeout=10)
+    assert answer.status_code in (200, 201), answer.text
+    return answer.json()
+
+
+def hold(lab, item, action="*"):
+    """Keep ``item``'s job of ``action`` (the running one, and those it starts) at its current task until :func:`release`.
+
+    Hold before starting the action: then no machine is too slow to see the job still running."""
+    return control(lab, "hold", "POST", item=item, action=action, hold=True)
+
+
+def release(lab, item, action="*"):
+    """Let the jobs :func:`hold` kept go on from where they were."""
+    return control(lab, "hold", "POST", item=item, action=action, hold=False)
 
 
 def vsphere_client(lab):

@@ -17,6 +17,14 @@ running() {
     [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-m asrlab"
 }
 
+alive() {
+    # The process `up` just started exists (and has not exited): under load the forked shell may not
+    # have exec'd Python yet, so its command line is not the lab's; that is no reason to give up on it.
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    [ "$(cut -c1 <<< "${stat##*) }")" != Z ]
+}
+
 case "${1:-}" in
 up)
     scenario=${2:-${LAB_SCENARIO:-classic}}
@@ -29,10 +37,11 @@ up)
     started=$EPOCHREALTIME
     PYTHONPATH=$root/lab nohup "$python" -m asrlab --state-dir "$state" --scenario "$scenario" --ttl "$ttl" \
         >"$state/asrlab.log" 2>&1 &
-    echo $! > "$pidfile"
+    pid=$!
+    echo "$pid" > "$pidfile"
     for _ in $(seq 1 300); do
         [ -s "$state/lab.json" ] && break
-        if ! running; then
+        if ! alive "$pid"; then
             cat "$state/asrlab.log" >&2
             echo "error: the lab stopped while starting (log: $state/asrlab.log)" >&2
             exit 1

@@ -8,6 +8,8 @@ POST /lab/stage     put an item straight into a stage of the cycle: {"item": "vm
 POST /lab/component a fabric component's health: {"kind": "process_server", "name": "cs-lab-01", "health": "Critical",
                     "heartbeat_minutes_ago": 30, "services_status": "Stopped", "free_space_percent": 10, "health_errors": [...]}
 POST /lab/quota     vCPU limits of the region until a reset: {"standardDSv3Family": 0, "total": 10}
+POST /lab/hold      {"item": "vm-win-01", "action": "unplannedFailover", "hold": true}: that item's job of that action ("*": any)
+                    stays at its current task (a job it starts later: at its first task) until {"hold": false}
 POST /lab/registration {"hold": true}: deployed process servers do not register until {"hold": false}
 POST /lab/reset     back to the scenario's start (items, jobs, Azure VMs, faults; on-premises VMs powered on)
 """
@@ -19,7 +21,7 @@ import re
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .cycle import PHASES
+from .cycle import OPERATION_OF_ACTION, PHASES
 from .fabrics import set_component_state
 
 blueprint = Blueprint("control", __name__, url_prefix="/lab")
@@ -31,6 +33,11 @@ def _bad(message):
     response = jsonify(error=message)
     response.status_code = 400
     return response
+
+
+def _item(vault, body):
+    """The item a control call names by machine or item name; None when there is none."""
+    return next((i for i in vault.items.values() if body.get("item") in (i.machine.name, i.name)), None)
 
 
 @blueprint.route("/requests")
@@ -112,7 +119,7 @@ def stage():
     if wanted not in STAGES:
         return _bad("stage must be one of %s" % ", ".join(STAGES))
     with jobs.lock:
-        item = next((i for i in vault.items.values() if body.get("item") in (i.machine.name, i.name)), None)
+        item = _item(vault, body)
         if item is None:
             return _bad("no item %r (items: %s)" % (body.get("item"), ", ".join(i.machine.name for i in vault.items.values())))
         if jobs.running_on(item.id):
@@ -127,7 +134,7 @@ def health():
     body = request.get_json(silent=True) or {}
     vault = current_app.config["VAULT"]
     with current_app.config["JOBS"].lock:
-        item = next((i for i in vault.items.values() if body.get("item") in (i.machine.name, i.name)), None)
+        item = _item(vault, body)
         if item is None:
             return _bad("no item %r" % body.get("item"))
         vault.set_resync_required(item, bool(body.get("resync_required", True)))
@@ -159,6 +166,31 @@ def quota():
     with current_app.config["JOBS"].lock:
         vault.quota_override.update(body)
         return jsonify(vault.cores_quota())
+
+
+@blueprint.route("/hold", methods=["POST"])
+def hold():
+    """{"item": "vm-win-01", "action": "unplannedFailover" (default "*": any), "hold": true}: the item's running job of that action,
+    and any it starts while the hold is on, stay InProgress at their current task; {"hold": false} lets them go on from there.
+    "action": "agentRegistration" holds the agent's re-registration after a failover instead (the 150273 health error stays)."""
+    body = request.get_json(silent=True) or {}
+    vault = current_app.config["VAULT"]
+    jobs = current_app.config["JOBS"]
+    action = str(body.get("action", "*"))
+    if action not in ("*", "updateVmProperties", "agentRegistration") and action not in OPERATION_OF_ACTION:
+        return _bad("action must be *, updateVmProperties, agentRegistration or one of %s" % ", ".join(OPERATION_OF_ACTION))
+    with jobs.lock:
+        jobs.advance()
+        item = _item(vault, body)
+        if item is None:
+            return _bad("no item %r (items: %s)" % (body.get("item"), ", ".join(i.machine.name for i in vault.items.values())))
+        now = vault.clock.now()  # the answer says where the job was at the hold or release, not a moment later
+        job = vault.hold_jobs(item, action, bool(body.get("hold", True)), now)
+        task = None
+        if job is not None:
+            task = next((t["name"] for t in job.view(now)["properties"]["tasks"] if t["state"] == "InProgress"), None)
+        return jsonify(item=item.machine.name, action=action, hold=bool(body.get("hold", True)), job=job.id if job else None,
+                       state=job.state(now) if job else None, task=task, agent_registered=item.agent_registered(now))
 
 
 @blueprint.route("/registration", methods=["POST"])

@@ -72,6 +72,8 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
     last_failover: typing.Optional[datetime.datetime] = None
     last_planned_failover: typing.Optional[datetime.datetime] = None
     agent_ready_at: typing.Optional[datetime.datetime] = None
+    agent_wait_from: typing.Optional[datetime.datetime] = None  # when the agent's re-registration began (the failover's end)
+    agent_held_since: typing.Optional[datetime.datetime] = None  # control API /lab/hold: the re-registration stands still
     resync_required: bool = False
     health_errors: list = dataclasses.field(default_factory=list)
     azure_vm_id: typing.Optional[str] = None
@@ -300,4 +302,19 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
                      errorCategory="AgentAutoUpdate", customerResolvability="Allowed", errorId=str(uuid.uuid5(uuid.NAMESPACE_URL, self.id)))]
 
     def agent_registered(self, now):
-        return self.agent_ready_at is None or now >= self.agent_ready_at
+        """Registered again after the failover (a hold keeps a registration still to come from happening)."""
+        until = now if self.agent_held_since is None else min(now, self.agent_held_since)
+        return self.agent_ready_at is None or until >= self.agent_ready_at
+
+    def hold_agent(self, now):
+        if self.agent_held_since is None:
+            self.agent_held_since = now
+
+    def release_agent(self, now):
+        """The re-registration goes on from where the hold found it: what was left of it is still to come."""
+        held, self.agent_held_since = self.agent_held_since, None
+        if held is None or self.agent_ready_at is None:
+            return
+        start = max(held, self.agent_wait_from or held)
+        if self.agent_ready_at > start:
+            self.agent_ready_at += now - start

@@ -3,7 +3,9 @@
 A job's state is derived from the time: NotStarted for a moment (ASR's first
 poll often shows it, with no scenario and no tasks), then each task in turn,
 then Succeeded, or Failed at the task a fault names, or InProgress for ever
-(a job that never ends). What the job does to the vault happens once, when
+(a job that never ends). The time is the job's own clock, which stands
+still while the job is held (control API /lab/hold) or suspended; what follows
+starts later by as much and keeps its duration. What the job does to the vault happens once, when
 the lab first notices the job has ended (:meth:`JobBook.advance`, called
 before every request is answered).
 """
@@ -60,17 +62,20 @@ class Job:  # pylint: disable=too-many-instance-attributes
     fault: JobFault = dataclasses.field(default_factory=JobFault)
     details: dict = dataclasses.field(default_factory=dict)
     id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
+    action: str = ""  # the item action (or updateVmProperties) that started the job
     finalized: bool = False
     cancellable: bool = False
     cancelled_at: typing.Optional[datetime.datetime] = None
-    paused: datetime.timedelta = datetime.timedelta(0)  # how long it stayed suspended before it was resumed
+    cancelled_clock: typing.Optional[datetime.datetime] = None  # the job's clock when it was cancelled
+    holds: list = dataclasses.field(default_factory=list)  # (job-clock moment, real length) of each hold or suspension that ended
+    held_at: typing.Optional[datetime.datetime] = None  # the job-clock moment a hold of the control API keeps the job at
     resumed: bool = False
 
     def _at(self, azure_seconds):
         return self.created + datetime.timedelta(seconds=azure_seconds * self.scale)
 
     def _schedule(self):
-        """(start, end) of each task; None for tasks after a failure."""
+        """(start, end) of each task on the job's clock; None for tasks after a failure."""
         elapsed = QUEUED_AZURE_SECONDS
         spans = []
         for index, task in enumerate(self.tasks):
@@ -78,39 +83,83 @@ class Job:  # pylint: disable=too-many-instance-attributes
                 spans.append(None)
                 continue
             length = 0 if task.skipped else task.azure_seconds
-            shift = self.paused if self.fault.suspend_at is not None and index >= self.fault.suspend_at else datetime.timedelta(0)
-            spans.append((self._at(elapsed) + shift, self._at(elapsed + length) + shift))
+            spans.append((self._at(elapsed), self._at(elapsed + length)))
             elapsed += length
         return spans
+
+    # ---- the job's own clock: real time less the time it was held -------------------------------
+    def _unheld(self, now):
+        return now - sum((hold[1] for hold in self.holds), datetime.timedelta(0))
+
+    def _stops(self):
+        """Job-clock moments the job's clock cannot pass now: a hold, a suspension not yet resumed."""
+        stops = [] if self.held_at is None else [self.held_at]
+        if self.fault.suspend_at is not None and not self.resumed:
+            stops.append(self._schedule()[self.fault.suspend_at][0])
+        return stops
+
+    def clock(self, now):
+        """The job's clock at real time ``now``: it stands still while the job is held or suspended."""
+        return min([self._unheld(now)] + self._stops())
+
+    def _real(self, moment):
+        """The real time at which the job's clock showed ``moment`` (every hold before it shifts it)."""
+        return moment + sum((length for at, length in self.holds if at < moment), datetime.timedelta(0))
+
+    def _release(self, now, stop):
+        """The clock goes on from ``stop``: the time spent there is a hold; later tasks keep their durations."""
+        self.holds.append((stop, max(datetime.timedelta(0), self._unheld(now) - stop)))
+
+    def hold(self, now):
+        """Keep the job at its current task (a job not started yet: at its first task) until :meth:`release`.
+
+        False when the job has ended (or was cancelled): there is nothing to hold."""
+        if self.cancelled_at is not None or self.state(now) in ("Succeeded", "Failed"):
+            return False
+        if self.held_at is None:
+            self.held_at = max(self.clock(now), self._at(QUEUED_AZURE_SECONDS))
+        return True
+
+    def release(self, now):
+        if self.held_at is not None:
+            self._release(now, self.held_at)
+            self.held_at = None
 
     def suspended(self, now):
         """True while the job waits at its suspend task for a resume."""
         at = self.fault.suspend_at
-        return at is not None and not self.resumed and self.cancelled_at is None and now >= self._schedule()[at][0]
+        return at is not None and not self.resumed and self.cancelled_at is None and self.clock(now) >= self._schedule()[at][0]
 
     def resume(self, now):
-        self.paused = now - self._schedule()[self.fault.suspend_at][0]
+        self._release(now, self._schedule()[self.fault.suspend_at][0])
         self.resumed = True
+
+    def cancel(self, now):
+        self.cancelled_at, self.cancelled_clock = now, self.clock(now)
+        self.finalized = True  # a cancelled job changes nothing
+
+    def _clock_end(self):
+        spans = [s for s in self._schedule() if s]
+        return spans[-1][1] if spans else self._at(QUEUED_AZURE_SECONDS)
 
     @property
     def end_time(self):
-        """When the job ends; None when it never does (or not yet known: suspended)."""
+        """When the job ends; None when it never does (or not yet known: held, suspended)."""
         if self.cancelled_at is not None:
             return self.cancelled_at
-        if self.fault.never_ends or (self.fault.suspend_at is not None and not self.resumed):
+        if self.fault.never_ends or self._stops():
             return None
-        spans = [s for s in self._schedule() if s]
-        return spans[-1][1] if spans else self._at(QUEUED_AZURE_SECONDS)
+        return self._real(self._clock_end())
 
     def state(self, now):
         if self.cancelled_at is not None:
             return "Cancelled"
         if self.suspended(now):
             return "Suspended"
-        if now < self._at(QUEUED_AZURE_SECONDS):
+        clock = self.clock(now)
+        if clock < self._at(QUEUED_AZURE_SECONDS):
             return "NotStarted"
-        end = self.end_time
-        if end is None or now < end:
+        if self.fault.never_ends or clock < self._clock_end():
             return "InProgress"
         return "Failed" if self.fault.fail_at is not None else "Succeeded"
 
@@ -126,31 +175,33 @@ class Job:  # pylint: disable=too-many-instance-attributes
     def _task_id(self, index):
         return str(uuid.uuid5(uuid.NAMESPACE_OID, "%s/%d" % (self.id, index)))
 
-    def _task_view(self, index, task, span, now):
+    def _task_view(self, index, task, span, now):  # pylint: disable=too-many-branches
         task_id = self._task_id(index)
         view = dict(taskId=task_id, name=task.name, friendlyName=task.friendly_name, allowedActions=[], taskType="TaskDetails",
                     customDetails=dict(instanceType="TaskDetails"),
                     groupTaskCustomDetails=None, errors=[], startTime=None, endTime=None)
-        if span is None or (self.cancelled_at is not None and self.cancelled_at < span[0]):
+        clock, cancelled = self.clock(now), self.cancelled_clock
+        started, ended = (self._real(span[0]), self._real(span[1])) if span else (None, None)
+        if span is None or (cancelled is not None and cancelled < span[0]):
             view.update(state="NotStarted", stateDescription="NotStarted")
-        elif self.cancelled_at is not None and self.cancelled_at < span[1]:
-            view.update(state="Cancelled", stateDescription="Cancelled", startTime=iso(span[0]), endTime=iso(self.cancelled_at))
+        elif cancelled is not None and cancelled < span[1]:
+            view.update(state="Cancelled", stateDescription="Cancelled", startTime=iso(started), endTime=iso(self.cancelled_at))
         elif self.fault.suspend_at == index and self.suspended(now):
-            view.update(state="Suspended", stateDescription="Suspended", startTime=iso(span[0]))
+            view.update(state="Suspended", stateDescription="Suspended", startTime=iso(started))
         elif self.fault.suspend_at is not None and not self.resumed and index > self.fault.suspend_at:
             view.update(state="NotStarted", stateDescription="NotStarted")
-        elif task.skipped and now >= span[0]:
+        elif task.skipped and clock >= span[0]:
             # ASR reports a skipped task as state Other, description Skipped (recorded).
-            view.update(state="Other", stateDescription="Skipped", startTime=iso(span[0]), endTime=iso(span[1]))
-        elif now < span[0]:
+            view.update(state="Other", stateDescription="Skipped", startTime=iso(started), endTime=iso(ended))
+        elif clock < span[0]:
             view.update(state="NotStarted", stateDescription="NotStarted")
-        elif self.fault.fail_at == index and now >= span[1]:
-            view.update(state="Failed", stateDescription="Failed", startTime=iso(span[0]), endTime=iso(span[1]),
-                        errors=self._error_entries(task_id, span[1]))
-        elif now < span[1] or (self.fault.never_ends and index == len(self.tasks) - 1):
-            view.update(state="InProgress", stateDescription="InProgress", startTime=iso(span[0]))
+        elif self.fault.fail_at == index and clock >= span[1]:
+            view.update(state="Failed", stateDescription="Failed", startTime=iso(started), endTime=iso(ended),
+                        errors=self._error_entries(task_id, ended))
+        elif clock < span[1] or (self.fault.never_ends and index == len(self.tasks) - 1):
+            view.update(state="InProgress", stateDescription="InProgress", startTime=iso(started))
         else:
-            view.update(state="Succeeded", stateDescription="Completed", startTime=iso(span[0]), endTime=iso(span[1]))
+            view.update(state="Succeeded", stateDescription="Completed", startTime=iso(started), endTime=iso(ended))
         return view
 
     def view(self, now):

@@ -164,9 +164,11 @@ def _check_reprotect_targets(vault, item, details):
         if master is None:
             raise refuse("Master target '%s' is not registered with the configuration server." % details["masterTargetId"],
                          code="MasterTargetNotFound")
-        if item.machine.os_type == "Linux" and master["osType"] != "Linux":
-            raise refuse("A Linux machine fails back only through a Linux master target; '%s' runs %s." % (master["name"], master["osType"]),
-                         code="MasterTargetOsMismatch")
+        if item.machine.os_type != master["osType"]:  # either way, as Azure refuses it
+            raise refuse("A %s machine fails back only through a %s master target; '%s' runs %s."
+                         % (item.machine.os_type, item.machine.os_type, master["name"], master["osType"]), code="MasterTargetOsMismatch",
+                         causes="The master target's operating system differs from the machine's: Windows fails back through a Windows "
+                         "master target, Linux through a Linux one.", action="Choose a master target of the machine's operating system.")
         if str(details.get("datastoreName") or "") not in [d["symbolicName"] for d in master.get("dataStores") or []]:
             raise refuse("Datastore '%s' is not reachable from master target '%s'." % (details.get("datastoreName"), master["name"]),
                          code="DatastoreNotFound")
@@ -237,13 +239,20 @@ def action_job(vault, item, action, body):
             point = _chosen_point(vault, item, details, action)
     if action == "reProtect":
         _check_reprotect_targets(vault, item, details)
-    return _start(vault, item, action, details, point)
+    return _start(vault, item, action, details, point, _shuts_down(body, details))
 
 
-def _start(vault, item, action, details, point):
+def _shuts_down(body, details):
+    """Whether a failover shuts the source machine down first: InMageRcm's performShutdown, or the classic
+    providers' sourceSiteOperations Required (the request's property; NotRequired or none: no shutdown)."""
+    if details.get("instanceType") == "InMageRcm":
+        return str(details.get("performShutdown", "")).lower() == "true"
+    return str(_properties(body).get("sourceSiteOperations", "")).lower() == "required" if details else False
+
+
+def _start(vault, item, action, details, point, shutdown):  # pylint: disable=too-many-arguments
     scenario_name, friendly, details_type, shape = JOB_SHAPES[action]
     total = _duration(vault, action)
-    shutdown = str(details.get("performShutdown", "")).lower() == "true"
     # A modernized reprotect from a commit-pending state commits first (recorded).
     commit_first = action == "reProtect" and item.phase in ("modernized_failed_over", "modernized_failed_back")
     tasks = []
@@ -264,9 +273,9 @@ def _start(vault, item, action, details, point):
     fault = vault.take_job_fault(action, item) or fault
     job = Job(vault_id=vault.vault_id, item_id=item.id, scenario_name=scenario_name, friendly_name=friendly, target_id=item.target_object_id,
               target_name=item.machine.name, details_type=details_type, tasks=tasks, created=vault.clock.now(), scale=vault.clock.scale,
-              fault=fault, details=job_details(vault, item, details_type, point))
-    job.on_success = lambda finished: _succeeded(vault, item, action, details, point, finished)
-    return vault.jobs.start(job)
+              fault=fault, details=job_details(vault, item, details_type, point), action=action)
+    job.on_success = lambda finished: _succeeded(vault, item, action, details, point, shutdown, finished)
+    return vault.start_job(job)
 
 
 def job_details(vault, item, details_type, point):
@@ -293,16 +302,17 @@ def job_details(vault, item, details_type, point):
     return dict(affectedObjectDetails=affected)
 
 
-def _succeeded(vault, item, action, details, point, job):
+def _succeeded(vault, item, action, details, point, shutdown, job):  # pylint: disable=too-many-arguments
     """What a finished job changes: the item's phase and the machines on both sides."""
     started, ended = job.created, job.end_time
     next_phase = TRANSITIONS.get((item.phase, action), item.phase)  # a resync leaves the item where it was
     running_in_before = item.state.running_in
     if action == "unplannedFailover" and running_in_before == "onprem":
         item.frozen_at, item.failover_point, item.last_failover = started, point, started
+        item.agent_wait_from = ended
         item.agent_ready_at = ended + datetime.timedelta(seconds=_duration(vault, "agentRegistration") * vault.clock.scale)
         vault.start_azure_vm(item)
-        if str(details.get("performShutdown", "")).lower() == "true":
+        if shutdown:
             vault.onprem_power(item, False)
     elif action in ("unplannedFailover", "plannedFailover"):  # failback
         item.frozen_at, item.failover_point, item.last_failover = started, point, started
@@ -370,10 +380,11 @@ def update_job(vault, item, body):
     total = _duration(vault, "updateVmProperties")
     job = Job(vault_id=vault.vault_id, item_id=item.id, scenario_name=scenario_name, friendly_name=friendly, target_id=item.target_object_id,
               target_name=item.machine.name, details_type=details_type, tasks=[TaskPlan(n, t, max(share * total, 0.5)) for n, t, share in shape],
-              created=vault.clock.now(), scale=vault.clock.scale, fault=fault, details=job_details(vault, item, details_type, None))
+              created=vault.clock.now(), scale=vault.clock.scale, fault=fault, details=job_details(vault, item, details_type, None),
+              action="updateVmProperties")
     job.cancellable = True
     job.on_success = lambda finished: item.settings.update(changes)
-    return vault.jobs.start(job)
+    return vault.start_job(job)
 
 
 def _settings_from_patch(vault, item, properties, details):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 
+from . import jobfilter
 from .arm import SUBSCRIPTION, VAULT, ArmError, arm_response, route
 from .plans import update_job
 
@@ -220,10 +221,12 @@ def _job(lab, job_id):
 
 @route(VAULT + r"/replicationJobs")
 def list_jobs(subscription, group, vault):
+    """The vault's jobs, newest first; ``$filter`` selects among them as ReplicationJobs_List defines it (jobfilter.py)."""
     lab = _vault(subscription, group, vault)
     now = lab.clock.now()
     jobs = sorted(lab.jobs.jobs.values(), key=lambda j: j.created, reverse=True)
-    return _listing([j.view(now) for j in jobs])
+    odata = request.args.get("$filter", "").strip()
+    return _listing(jobfilter.select(jobs, odata, now, lab.fabric) if odata else [j.view(now) for j in jobs])
 
 
 @route(VAULT + r"/replicationJobs/(?P<job_id>[^/]+)")
@@ -246,8 +249,7 @@ def control_job(subscription, group, vault, job_id, verb):
                        possible_causes="The job is not in a state where this action applies.",
                        recommended_action="Read the job's allowedActions.")
     if verb == "cancel":
-        job.cancelled_at = now
-        job.finalized = True  # a cancelled job changes nothing
+        job.cancel(now)
     else:
         job.resume(now)
     location = "%s%s?api-version=%s" % (request.host_url.rstrip("/"), job.id_path, request.args["api-version"])

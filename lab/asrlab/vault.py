@@ -62,6 +62,7 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
         self.policies = self._policies()
         self.azure_vms = {}
         self.job_faults = []  # control API: jobs that fail at a task or never end
+        self.job_holds = set()  # control API /lab/hold: (machine name, action or "*") whose jobs stay at their current task
         self.deployments = {}  # (resource group, name) -> template deployment
         self.quota_override = {}  # control API /lab/quota: vCPU limits that replace the scenario's until a reset
         self.stopped_heartbeats = set()  # control API: (component list, id) whose heartbeat stopped
@@ -370,6 +371,34 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
         agent = self.custom["reprotectAgents"][0]
         return dict(instanceType="InMageRcm", reprotectAgentId=agent["id"], datastoreName=agent["accessibleDatastores"][0],
                     logStorageAccountId="%s/providers/Microsoft.Storage/storageAccounts/labcache" % self.resource_group_id)
+
+    def start_job(self, job):
+        """Book a job that an action started; a hold of the control API on its item and action keeps it at its first task."""
+        if {(job.target_name, job.action), (job.target_name, "*")} & self.job_holds:
+            job.hold(self.clock.now())
+        return self.jobs.start(job)
+
+    def hold_jobs(self, item, action, hold, now):
+        """Hold (or release) the running job of ``action`` ("*": any) on ``item``, and those it starts until released
+        (``agentRegistration``: the agent's re-registration after a failover).
+
+        The job that is held or released, or None."""
+        if action == "agentRegistration":  # not a job: the agent's re-registration after a failover
+            (item.hold_agent if hold else item.release_agent)(now)
+            return None
+        key = (item.machine.name, action)
+        running = self.jobs.running_on(item.id)
+        if running is not None and action not in ("*", running.action):
+            running = None
+        if hold:
+            self.job_holds.add(key)
+            if running is not None:
+                running.hold(now)
+        else:
+            self.job_holds.discard(key)
+            if running is not None and not {(item.machine.name, running.action), (item.machine.name, "*")} & self.job_holds:
+                running.release(now)
+        return running
 
     def take_job_fault(self, action, item):
         """The first pending job fault that matches this action and item, used up by one; or None."""

@@ -3,17 +3,11 @@
 
 from __future__ import annotations
 
-import requests
 from installed_collection import run_playbook, write_playbook
+from labrunner import control
 
 WAIT = {"wait_sleep": 1, "wait_timeout": 60}
 LOG_ACCOUNT = "/subscriptions/%s/resourceGroups/rg-dr/providers/Microsoft.Storage/storageAccounts/labcache"
-
-
-def control(lab, endpoint, verb="GET", **body):
-    answer = requests.request(verb, lab.control_url + "/" + endpoint, json=body or None, verify=lab.ca_bundle, timeout=10)
-    assert answer.status_code in (200, 201), answer.text
-    return answer.json()
 
 
 def writes(lab):

@@ -4,9 +4,12 @@ idempotence, check mode, attaching to a running job, lost answers, timeouts, and
 
 from __future__ import annotations
 
+import concurrent.futures
+import time
+
 import pytest
 from lab_tasks import LOG_ACCOUNT, control, task, writes
-from labrunner import start_lab
+from labrunner import hold, release, start_lab
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +144,9 @@ def test_bad_inputs_fail_before_any_write(installed_env, tmp_path, module, args,
 
 def test_change_recovery_point_before_commit(installed_env, modernized_lab, tmp_path):
     lab = modernized_lab
-    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-win-01", "direction": "to_azure"})
+    # Onto a crash-consistent point: the latest point is app-consistent five minutes in every hour of the wall clock.
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-win-01", "direction": "to_azure",
+                                                                       "recovery_point": "latest_crash_consistent"})
     assert code == 0, result
     code, result = task(installed_env, lab, tmp_path, "asr_apply_recovery_point", {"name": "vm-win-01"})
     assert code == 0 and result["changed"] is True, result
@@ -219,14 +224,28 @@ def test_classic_reprotect_inputs_are_checked_before_any_write(installed_env, la
     assert len(writes(lab)) == before
 
 
+def item_reads(lab, machine):
+    """How many times the item was read so far (GET of the replicated item itself)."""
+    name = control(lab, "state")["items"][machine]["name"].lower()
+    return len([r for r in control(lab, "requests") if r["method"] == "GET" and r["path"].lower().endswith("/replicationprotecteditems/" + name)])
+
+
 def test_modernized_reprotect_waits_for_the_agent(installed_env, tmp_path):
-    running = start_lab(tmp_path / "lab", "modernized", durations=("agentRegistration=2000",))  # 4 s at the tests' time scale
+    running = start_lab(tmp_path / "lab", "modernized")
     try:
+        hold(running, "vm-win-01", "agentRegistration")  # not registered until released, however long each run takes
         code, result = task(installed_env, running, tmp_path, "asr_failover", {"name": "vm-win-01", "direction": "to_azure"})
         assert code == 0, result
         assert result["replicated_item"]["agent_registered_after_failover"] is False
         args = {"name": "vm-win-01", "direction": "to_onprem", "datastore": "ds-vmfs-01", "log_storage_account_id": LOG_ACCOUNT % running.subscription_id}
-        code, result = task(installed_env, running, tmp_path, "asr_reprotect", args)  # from commit-pending: ASR commits first
+        reads = item_reads(running, "vm-win-01")
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            waiting = pool.submit(task, installed_env, running, tmp_path, "asr_reprotect", args)  # from commit-pending: ASR commits first
+            while item_reads(running, "vm-win-01") < reads + 2:  # read, then read again after a wait: it waits for the agent
+                assert not waiting.done(), waiting.result()
+                time.sleep(0.2)
+            release(running, "vm-win-01", "agentRegistration")
+            code, result = waiting.result()
         assert code == 0, result
         assert (result["replicated_item"]["provider"], result["replicated_item"]["running_in"]) == ("InMageRcmFailback", "azure")
         reprotects = [r for r in writes(running) if r["path"].endswith("/reProtect")]
@@ -244,14 +263,25 @@ def test_modernized_reprotect_waits_for_the_agent(installed_env, tmp_path):
 
 
 def test_a_rerun_attaches_to_the_failover_in_progress_and_job_info_follows_it(installed_env, tmp_path):
-    # A slow failover (5 s at the tests' time scale): the first run returns at once, the second attaches and waits.
-    running = start_lab(tmp_path / "lab", "classic", durations=("unplannedFailover=2500", "agentRegistration=100"))
+    # The failover is held at its first task: the first run returns at once, the second attaches and waits
+    # until the hold is released, however long each run takes.
+    running = start_lab(tmp_path / "lab", "classic")
     try:
+        hold(running, "vm-win-02", "unplannedFailover")
         code, first = task(installed_env, running, tmp_path, "asr_failover", {"name": "vm-win-02", "direction": "to_azure", "wait": False})
         assert code == 0 and first["job"]["state"] in ("NotStarted", "InProgress"), first
+        job_path = "/replicationJobs/" + first["job"]["id"]
         code, listed = task(installed_env, running, tmp_path, "asr_job_info", {"item": "vm-win-02", "operation": "UnplannedFailover"})
         assert code == 0 and [j["id"] for j in listed["jobs"]] == [first["job"]["id"]]
-        code, second = task(installed_env, running, tmp_path, "asr_failover", {"name": "vm-win-02", "direction": "to_azure"})
+        polled = len([r for r in control(running, "requests") if r["path"].endswith(job_path)])
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            rerun = pool.submit(task, installed_env, running, tmp_path, "asr_failover", {"name": "vm-win-02", "direction": "to_azure"})
+            # Released once the rerun has read the job: it has attached and waits on it.
+            while len([r for r in control(running, "requests") if r["path"].endswith(job_path)]) == polled:
+                assert not rerun.done(), rerun.result()
+                time.sleep(0.2)
+            assert release(running, "vm-win-02", "unplannedFailover")["job"] == first["job"]["id"]
+            code, second = rerun.result()
         assert code == 0 and second["changed"] is True and second["msg"] == "attached to the failover job that was running", second
         assert second["job"]["id"] == first["job"]["id"] and second["job"]["state"] == "Succeeded"
         assert len([r for r in writes(running) if r["path"].endswith("/unplannedFailover")]) == 1

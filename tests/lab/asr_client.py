@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import time
+
 import requests
 from azure.identity import ClientSecretCredential
 from azure.mgmt.recoveryservicessiterecovery import SiteRecoveryManagementClient
@@ -66,6 +68,16 @@ class Items:
 
     def jobs(self):
         return list(self.client.replication_jobs.list(self.group, self.vault))
+
+    def job_once(self, job_id, states, timeout=30):
+        """The job (its properties) once it is in one of ``states``: a held job leaves NotStarted after its 2 Azure seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            job = self.client.replication_jobs.get(self.group, self.vault, job_id).properties
+            if job.state in states:
+                return job
+            assert time.monotonic() < deadline, "job %s is %s, not %s" % (job_id, job.state, " or ".join(states))
+            time.sleep(0.1)
 
 
 def state(item):

@@ -7,12 +7,14 @@ Real clients only: the ASR SDK, requests with a real token for the other ARM res
 
 from __future__ import annotations
 
+import datetime
 import time
 
 import pytest
 import requests
 from asr_client import AUDIENCE, Items, arm_get, credential, state
 from azure.core.exceptions import HttpResponseError, ServiceResponseError
+import labrunner
 from labrunner import ROOT, start_lab, vsphere_client
 
 FAILOVER = {"properties": {"failoverDirection": "PrimaryToRecovery", "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}}
@@ -33,9 +35,7 @@ def vcenter(classic):
 
 
 def control(items, endpoint, verb="GET", **body):
-    answer = requests.request(verb, items.lab.control_url + "/" + endpoint, json=body or None, verify=items.lab.ca_bundle, timeout=10)
-    assert answer.status_code in (200, 201), answer.text
-    return answer.json()
+    return labrunner.control(items.lab, endpoint, verb, **body)
 
 
 def recovery_vms(items):
@@ -65,6 +65,20 @@ def test_failover_and_failback_move_the_machines(classic, vcenter):
     assert power(classic, machine) == "PowerState/deallocated"
     classic.act(machine, "failover_commit")
     assert recovery_vms(classic) == []  # commit after failback removes the Azure VM
+
+
+@pytest.mark.parametrize("operations, shutdown_task, source_power", [
+    ("Required", ("Succeeded", "Completed"), "poweredOff"),
+    ("NotRequired", ("Other", "Skipped"), "poweredOn"),  # as recorded (classic_failover_job.json)
+])
+def test_classic_failover_shuts_the_source_down_when_asked(classic, vcenter, operations, shutdown_task, source_power):
+    machine = "vm-win-01"
+    classic.act(machine, "unplanned_failover", {"properties": {"failoverDirection": "PrimaryToRecovery", "sourceSiteOperations": operations,
+                                                               "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}})
+    [job] = [j for j in classic.jobs() if j.properties.scenario_name == "UnplannedFailover"]
+    task = next(t for t in job.properties.tasks if t.name == "VmShutdownVmOnPrimary")
+    assert (task.state, task.state_description) == shutdown_task
+    assert vcenter.power_state(machine) == source_power
 
 
 def test_physical_server_fails_back_into_a_new_vm(classic, vcenter):
@@ -231,6 +245,67 @@ def test_jobs_can_be_suspended_resumed_and_cancelled(classic):
     cancelled = classic.client.replication_jobs.begin_cancel(classic.group, classic.vault, job_id).result()
     assert cancelled.properties.state == "Cancelled"
     assert classic.get("vm-lin-01").properties.provider_specific_details.recovery_azure_vm_size == details.recovery_azure_vm_size
+
+
+def test_a_held_job_stays_at_its_task_until_released(classic):
+    lab = classic.lab
+    assert labrunner.hold(lab, "vm-win-01", "unplannedFailover") == dict(
+        item="vm-win-01", action="unplannedFailover", hold=True, job=None, state=None, task=None, agent_registered=True)
+    poller = classic.client.replication_protected_items.begin_unplanned_failover(*classic.address("vm-win-01"), FAILOVER)
+    job_id = classic.get("vm-win-01").properties.current_scenario.job_id.rsplit("/", 1)[1]
+    time.sleep(0.5)  # more than the whole failover takes at the tests' time scale
+    held = job_state(classic, job_id)
+    assert held.state == "InProgress" and [t.state for t in held.tasks] == ["InProgress"] + ["NotStarted"] * 4
+    assert control(classic, "state")["items"]["vm-win-01"]["job"] == job_id
+    # A hold of another action or item holds nothing; a second action is still refused.
+    assert labrunner.hold(lab, "vm-win-01", "failoverCommit")["job"] is None
+    labrunner.release(lab, "vm-win-01", "failoverCommit")
+    assert labrunner.release(lab, "vm-lin-01")["job"] is None
+    with pytest.raises(HttpResponseError) as raised:
+        classic.act("vm-win-01", "unplanned_failover", FAILOVER)
+    assert raised.value.status_code == 409
+    assert labrunner.release(lab, "vm-win-01", "unplannedFailover") == dict(
+        item="vm-win-01", action="unplannedFailover", hold=False, job=job_id, state="InProgress", task="VmUfoPrerequisitesCheck",
+        agent_registered=True)
+    assert state(poller.result())[1] == "UnplannedFailoverCommitPendingStatesBegin"
+    tasks = job_state(classic, job_id).tasks
+    assert [t.state for t in tasks] == ["Succeeded", "Other", "Other", "Succeeded", "Succeeded"]
+    assert (tasks[0].end_time - tasks[0].start_time).total_seconds() >= 0.5  # the held task lasted the hold
+    # The tasks after it took what they take: 90 % and 8 % of the 100 s failover, at the tests' time scale.
+    scale = control(classic, "state")["time_scale"]
+    assert abs((tasks[3].end_time - tasks[3].start_time).total_seconds() - 90 * scale) < 1e-5
+    assert abs((tasks[4].end_time - tasks[4].start_time).total_seconds() - 8 * scale) < 1e-5
+    assert tasks[4].end_time == job_state(classic, job_id).end_time
+
+
+def test_the_job_list_honours_the_odata_filter(classic):
+    classic.act("vm-win-01", "unplanned_failover", FAILOVER)
+    labrunner.hold(classic.lab, "vm-lin-01", "unplannedFailover")
+    classic.client.replication_protected_items.begin_unplanned_failover(*classic.address("vm-lin-01"), FAILOVER)
+    [done] = [j for j in classic.jobs() if j.properties.target_object_name == "vm-win-01"]
+    [running] = [j for j in classic.jobs() if j.properties.target_object_name == "vm-lin-01"]
+    classic.job_once(running.name, ("InProgress",))
+    fabric = classic.fabric()
+
+    def listed(odata):
+        return sorted(j.properties.target_object_name for j in classic.client.replication_jobs.list(classic.group, classic.vault, filter=odata))
+
+    both = ["vm-lin-01", "vm-win-01"]
+    assert listed("jobStatus eq 'InProgress'") == ["vm-lin-01"]
+    assert listed("( JobStatus eq 'Succeeded' or JobStatus eq 'Failed' )") == listed("jobStatus eq 'Completed'") == ["vm-win-01"]
+    assert listed("jobName eq 'UnplannedFailover'") == both and listed("jobName eq '%s'" % done.name) == ["vm-win-01"]
+    started = running.properties.start_time
+    assert listed("startTime eq '%s'" % started.isoformat()) == ["vm-lin-01"]
+    assert listed("endTime eq '%s'" % done.properties.start_time.isoformat()) == ["vm-win-01"]
+    local = (started + datetime.timedelta(hours=2)).replace(tzinfo=None).isoformat()  # two hours east of UTC, no offset written
+    assert listed("startTime eq '%s' and timezoneOffset eq '120'" % local) == ["vm-lin-01"]
+    assert listed("startTime eq '%s' and jobStatus eq 'Succeeded'" % started.isoformat()) == []
+    assert listed("fabricId eq '%s' and affectedObjectTypes eq 'Any'" % fabric.id) == listed("affectedObjectTypes eq 'ProtectionEntity'") == both
+    assert listed("fabricId eq 'other-fabric'") == listed("affectedObjectTypes eq 'RecoveryPlan'") == []
+    with pytest.raises(HttpResponseError) as raised:
+        listed("state gt 'x'")
+    assert raised.value.status_code == 400 and raised.value.error.code == "InvalidFilter"
+    labrunner.release(classic.lab, "vm-lin-01", "unplannedFailover")
 
 
 def test_vcenters_sizes_and_networks(classic):

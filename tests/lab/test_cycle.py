@@ -17,7 +17,7 @@ from azure.mgmt.recoveryservicessiterecovery.models import (
     InMageRcmReplicationDetails,
     InMageReplicationDetails,
 )
-from labrunner import ROOT, start_lab, vsphere_client
+from labrunner import ROOT, hold, release, start_lab, vsphere_client
 
 
 def log_account(items):
@@ -184,15 +184,14 @@ def test_refusals_carry_asr_errors(classic):
     assert state(classic.get(machine)) == ("InMageAzureV2", "Protected", "Primary")
 
 
-def test_linux_needs_a_linux_master_target(classic):
-    machine = "vm-lin-01"
+@pytest.mark.parametrize("machine, wrong, right", [("vm-lin-01", "mt-win-01", "mt-lin-01"), ("vm-win-02", "mt-lin-01", "mt-win-01")])
+def test_a_machine_needs_a_master_target_of_its_os(classic, machine, wrong, right):
     classic.act(machine, "unplanned_failover", {"properties": {"failoverDirection": "PrimaryToRecovery",
                                                                "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}})
     classic.act(machine, "failover_commit")
     wait_for_agent(classic, machine)
     fabric = classic.fabric().properties.custom_details
-    windows = next(m for m in fabric.master_target_servers if m.name == "mt-win-01")
-    linux = next(m for m in fabric.master_target_servers if m.name == "mt-lin-01")
+    wrong, right = (next(m for m in fabric.master_target_servers if m.name == name) for name in (wrong, right))
 
     def reprotect(master, datastore=None, drive=None):
         return classic.act(machine, "reprotect", {"properties": {"failoverDirection": "RecoveryToPrimary", "providerSpecificDetails": {
@@ -200,16 +199,20 @@ def test_linux_needs_a_linux_master_target(classic):
             "retentionDrive": drive or master.retention_volumes[0].volume_name, "runAsAccountId": "3",
             "datastoreName": datastore or master.data_stores[0].symbolic_name, "profileId": classic.policy("policy-lab-failback").id}}})
 
-    assert refusal(lambda: reprotect(windows)).error.code == "MasterTargetOsMismatch"
-    assert refusal(lambda: reprotect(linux, datastore="ds-nfs-01")).error.code == "DatastoreNotFound"
-    assert refusal(lambda: reprotect(linux, drive="Z")).error.code == "RetentionDriveNotFound"
-    assert state(reprotect(linux)) == ("InMage", "Protected", "Primary")
+    mismatch = refusal(lambda: reprotect(wrong)).error
+    assert mismatch.code == "MasterTargetOsMismatch"
+    assert mismatch.message == "A %s machine fails back only through a %s master target; '%s' runs %s." % (
+        right.os_type, right.os_type, wrong.name, wrong.os_type)
+    assert refusal(lambda: reprotect(right, datastore="ds-nfs-01")).error.code == "DatastoreNotFound"
+    assert refusal(lambda: reprotect(right, drive="Z")).error.code == "RetentionDriveNotFound"
+    assert state(reprotect(right)) == ("InMage", "Protected", "Primary")
 
 
 def test_a_second_action_while_a_job_runs_is_refused(classic):
     machine = "phys-01"
     address = classic.address(machine)
     operations = classic.client.replication_protected_items
+    hold(classic.lab, machine, "unplannedFailover")  # running until released, however slow the machine
     poller = operations.begin_unplanned_failover(*address, {"properties": {
         "failoverDirection": "PrimaryToRecovery", "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}})
     running = classic.get(machine).properties.current_scenario
@@ -218,15 +221,16 @@ def test_a_second_action_while_a_job_runs_is_refused(classic):
         "failoverDirection": "PrimaryToRecovery", "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}}))
     assert error.status_code == 409
     assert running.job_id.rsplit("/", 1)[1] in error.error.message
+    release(classic.lab, machine, "unplannedFailover")
     assert state(poller.result()) == ("InMageAzureV2", "UnplannedFailoverCommitPendingStatesBegin", "Recovery")
 
 
 def test_reprotect_before_the_agent_registers_fails_with_asr_error(tmp_path):
-    # 10 s of agent registration at the tests' time scale: long enough to try too early.
-    running = start_lab(tmp_path, "modernized", durations=("agentRegistration=5000",))
+    running = start_lab(tmp_path, "modernized")
     try:
         items = Items(running)
         machine = "vm-win-01"
+        hold(running, machine, "agentRegistration")  # it registers when released: the reprotect comes too early on any machine
         items.act(machine, "unplanned_failover", {"properties": {"failoverDirection": "PrimaryToRecovery", "providerSpecificDetails": {
             "instanceType": "InMageRcm", "performShutdown": "true"}}})
         item = items.get(machine)
@@ -239,6 +243,8 @@ def test_reprotect_before_the_agent_registers_fails_with_asr_error(tmp_path):
                 "logStorageAccountId": log_account(items)}}})
         assert raised.value.error.code == "150273"
         assert state(items.get(machine)) == ("InMageRcm", "UnplannedFailoverCommitPendingStatesBegin", "Recovery")
+        release(running, machine, "agentRegistration")  # it registers now, in the time a registration takes
+        wait_for_agent(items, machine)
     finally:
         running.stop()
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import pathlib
+import urllib.parse
 
 import pytest
 import requests
 from asr_client import AUDIENCE, credential
+from labrunner import hold, release
 
 RECORDINGS = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "recordings"
 NUMBER = (int, float)
@@ -130,6 +132,7 @@ def test_action_answers_have_the_recorded_headers(modernized):
         "instanceType": "InMageRcm", "reprotectAgentId": agent.id, "datastoreName": agent.accessible_datastores[0],
         "logStorageAccountId": "/subscriptions/%s/resourceGroups/rg-dr/providers/Microsoft.Storage/storageAccounts/labcache"
         % modernized.lab.subscription_id}}}
+    hold(modernized.lab, "vm-win-01", "reProtect")  # InProgress when read, however slow the machine
     answer = requests.post(modernized.lab.arm_endpoint.rstrip("/") + item_id + "/reProtect", params={"api-version": "2025-08-01"}, json=body,
                            headers={"Authorization": "Bearer " + token}, verify=modernized.lab.ca_bundle, timeout=10)
     expected = recorded("rcm_reprotect_job.json")
@@ -145,6 +148,7 @@ def test_action_answers_have_the_recorded_headers(modernized):
                           verify=modernized.lab.ca_bundle, timeout=10).json()
     assert set(status) == {"error", "id", "name", "properties", "status", "startTime", "endTime", "percentComplete"}
     assert status["name"] == job_id and status["status"] == "InProgress"
+    release(modernized.lab, "vm-win-01", "reProtect")
 
 
 def test_policies_and_mappings_have_the_recorded_shape(modernized):
@@ -171,3 +175,70 @@ def test_recovery_points_have_the_recorded_shape(classic):
     assert times == sorted(times, reverse=True)
     assert {p["properties"]["recoveryPointType"] for p in points} == {"CrashConsistent", "AppConsistent"}
     assert len(points) == 24 * 12  # every 5 minutes over the 24 h retention
+
+
+LOG_ACCOUNT = "/subscriptions/%s/resourceGroups/rg-dr/providers/Microsoft.Storage/storageAccounts/labcache"
+
+
+def _reprotect_agent_input(items, _machine):
+    agent = items.fabric().properties.custom_details.reprotect_agents[0]
+    return {"properties": {"failoverDirection": "RecoveryToPrimary", "providerSpecificDetails": {
+        "instanceType": "InMageRcm", "reprotectAgentId": agent.id, "datastoreName": agent.accessible_datastores[0],
+        "logStorageAccountId": LOG_ACCOUNT % items.lab.subscription_id}}}
+
+
+def _latest_point(items, machine):
+    point = items.points(machine)[0].id
+    return {"properties": {"recoveryPointId": point, "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}}
+
+
+@pytest.mark.parametrize("generation, stage_name, verb, action, body, scenario", [
+    ("classic", "protected", "POST", "unplannedFailover", {"properties": {
+        "failoverDirection": "PrimaryToRecovery", "sourceSiteOperations": "NotRequired",
+        "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}}, "UnplannedFailover"),
+    ("classic", "failed_over", "POST", "applyRecoveryPoint", _latest_point, "ChangePit"),
+    ("classic", "failed_over", "POST", "failoverCommit", None, "CommitFailover"),
+    ("classic", "resync", "POST", "repairReplication", None, "RepairReplication"),
+    ("modernized", "committed", "POST", "reProtect", _reprotect_agent_input, "SwitchReplicationGroupProtection"),
+    ("modernized", "reprotected", "POST", "plannedFailover", {"properties": {"providerSpecificDetails": {
+        "instanceType": "InMageRcmFailback", "recoveryPointType": "CrashConsistent"}}}, "PlannedFailover"),
+    ("modernized", "failed_back", "POST", "failoverCancel", None, "CancelFailover"),
+    ("modernized", "protected", "PATCH", "", {"properties": {"providerSpecificDetails": {
+        "instanceType": "InMageRcm", "targetVmSize": "Standard_D4s_v3"}}}, "UpdateVmProperties"),
+])
+def test_every_action_answer_names_its_job(request, generation, stage_name, verb, action, body, scenario):
+    """202, no body; Location (operationresults) and Azure-AsyncOperation (replicationOperationStatus) name the job it started,
+    with the recorded api-version 2021-06-01; x-ms-request-id is the job's path (SUMMARY.md section 1)."""
+    items = request.getfixturevalue(generation)
+    machine = "vm-win-02"
+    control = items.lab.control_url
+    assert requests.post(control + "/reset", verify=items.lab.ca_bundle, timeout=10).status_code == 200
+    if stage_name == "resync":
+        assert requests.post(control + "/health", json={"item": machine, "resync_required": True}, verify=items.lab.ca_bundle,
+                             timeout=10).status_code == 200
+    else:
+        stage(items, machine, stage_name)
+    item_id = items.get(machine).id
+    token = credential(items.lab).get_token(AUDIENCE).token
+    hold(items.lab, machine)  # the job runs until released: the item names it meanwhile
+    answer = requests.request(verb, items.lab.arm_endpoint.rstrip("/") + item_id + ("/" + action if action else ""),
+                              params={"api-version": "2025-08-01"}, json=body(items, machine) if callable(body) else body,
+                              headers={"Authorization": "Bearer " + token}, verify=items.lab.ca_bundle, timeout=10)
+    assert answer.status_code == 202, answer.text
+    assert answer.content == b""
+    location, status_url = (urllib.parse.urlsplit(answer.headers[h]) for h in ("Location", "Azure-AsyncOperation"))
+    job_id = status_url.path.rsplit("/", 1)[1]
+    vault_id = item_id.split("/replicationFabrics/")[0]
+    assert status_url.path == vault_id + "/replicationOperationStatus/" + job_id
+    assert location.path == item_id + "/operationresults/" + job_id
+    assert urllib.parse.parse_qs(location.query) == urllib.parse.parse_qs(status_url.query) == {"api-version": ["2021-06-01"]}
+    assert "https://%s/" % location.netloc == "https://%s/" % status_url.netloc == items.lab.arm_endpoint.rstrip("/") + "/"
+    assert answer.headers["x-ms-request-id"] == vault_id + "/replicationJobs/" + job_id
+    assert int(answer.headers["Retry-After"]) >= 1
+    assert items.get(machine).properties.current_scenario.job_id == vault_id + "/replicationJobs/" + job_id
+    status = requests.get(answer.headers["Azure-AsyncOperation"], headers={"Authorization": "Bearer " + token}, verify=items.lab.ca_bundle,
+                          timeout=10).json()
+    assert (status["name"], status["status"]) == (job_id, "InProgress")
+    started = items.job_once(job_id, ("InProgress", "Succeeded"))  # past NotStarted, which names no scenario
+    assert release(items.lab, machine)["job"] == job_id
+    assert (started.scenario_name, started.target_object_name) == (scenario, machine)
