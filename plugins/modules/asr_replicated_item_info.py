@@ -180,7 +180,7 @@ replicated_items:
         complete:
           description:
             - True when a successful reprotect to Azure followed a successful failback and the machine replicates to Azure from
-              on-premises again: the cycle is done, in one run or several.
+              on-premises again (the cycle is done, in one run or several).
           type: bool
         reached:
           description: The last stage of the cycle with a successful job (a C(full_cycle.yml) stage name), or null.
