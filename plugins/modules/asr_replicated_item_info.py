@@ -39,6 +39,28 @@ options:
       - Add a summary of each item's recovery points (count, newest, newest app-consistent, oldest).
       - One more request per item; on by default when O(name) is given.
     type: bool
+  last_cycle:
+    description:
+      - Add each item's last failover-failback cycle, read from the vault's jobs (RV(replicated_items[].last_cycle)).
+      - The vault's jobs are listed once (since O(cycle_since)) and each item keeps the jobs that worked on it, matched by the
+        job's target (the item's VM id or internal identifier) or the machine's name. ASR lists no job by item.
+      - This is what C(full_cycle.yml) decides from whether a machine has already been through the cycle, whichever run (or
+        person) did it and wherever that run wrote its summary.
+    type: bool
+    default: false
+  cycle_since:
+    description:
+      - With O(last_cycle), read the vault's jobs that started since this time, ISO 8601 with a time zone (V(2026-12-01T08:00:00Z),
+        V(2026-12-01T09:00:00+01:00)). A time without a zone is refused before any request.
+      - When not given, the last O(cycle_window_days) days.
+    type: str
+  cycle_window_days:
+    description:
+      - With O(last_cycle) and without O(cycle_since), how many days back the vault's jobs are read.
+      - 30 by default, longer than a rehearsal or a real disaster takes; a cycle older than that (or older than the jobs the
+        vault still keeps) is not seen, and the machine counts as not cycled.
+    type: int
+    default: 30
 extends_documentation_fragment:
   - siterecovery.vmware.azure
   - siterecovery.vmware.azure.vault
@@ -56,6 +78,15 @@ EXAMPLES = r"""
 - name: Show it
   ansible.builtin.debug:
     msg: "{{ web.replicated_items[0].friendly_name }} runs in {{ web.replicated_items[0].running_in }}; next: {{ web.replicated_items[0].next_step }}"
+
+- name: Has vm-web-01 been failed over and back since the start of the change window?
+  siterecovery.vmware.asr_replicated_item_info:
+    resource_group: rg-dr
+    vault_name: vault-dr
+    name: vm-web-01
+    last_cycle: true
+    cycle_since: "2026-12-01T08:00:00+01:00"
+  register: web_cycle
 
 - name: Every machine that is running in Azure now
   siterecovery.vmware.asr_replicated_item_info:
@@ -134,15 +165,66 @@ replicated_items:
       description: Count, latest, latest_app_consistent and oldest recovery point (id, time, type).
       type: dict
       returned: when O(recovery_points) is true, or O(name) is given
+    last_cycle:
+      description:
+        - The item's last failover-failback cycle from the vault's jobs since RV(replicated_items[].last_cycle.since), read back
+          from where the machine runs now (the newest failover brought it there, each earlier one went the other way).
+        - The cycle begins with the newest successful failover to Azure, or, when that ended before RV(replicated_items[].last_cycle.since),
+          with the oldest job since.
+      type: dict
+      returned: when O(last_cycle) is true
+      contains:
+        since:
+          description: The start of the record read (O(cycle_since), or O(cycle_window_days) days ago).
+          type: str
+        complete:
+          description:
+            - True when a successful reprotect to Azure followed a successful failback and the machine replicates to Azure from
+              on-premises again (the cycle is done, in one run or several).
+          type: bool
+        reached:
+          description: The last stage of the cycle with a successful job (a C(full_cycle.yml) stage name), or null.
+          type: str
+          sample: reprotect_to_onprem
+        stages:
+          description:
+            - Each stage the cycle went through, in order, up to RV(replicated_items[].last_cycle.reached), with its job (C(job_id),
+              C(job_state), C(job_start), C(job_end), C(job_seconds), C(recovery_point)).
+            - A stage without an ASR job (C(failback_prepare), a commit a modernized reprotect made, a job older than the record)
+              has null job keys.
+          type: dict
+        failover_to_azure:
+          description: The failover to Azure of the cycle (as in RV(replicated_items[].last_cycle.stages)), or null.
+          type: dict
+        failback_to_onprem:
+          description: The failback of the cycle, or null.
+          type: dict
+        reprotect_to_azure:
+          description: The reprotect to Azure that closed the cycle, or null.
+          type: dict
 """
 
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_cycle import DEFAULT_WINDOW_DAYS, item_jobs, jobs_filter, last_cycle, window_start
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts, points_summary
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
 
 
+def cycle_start(asr):
+    """Where the record of the cycle is read from; the task fails on a bad option before any request."""
+    params = asr.params
+    if params["cycle_window_days"] < 1:
+        asr.module.fail_json(msg="cycle_window_days must be 1 or more, not %d" % params["cycle_window_days"])
+    try:
+        return window_start(params["cycle_since"], params["cycle_window_days"])
+    except ValueError as exc:
+        asr.module.fail_json(msg="cycle_since: %s" % exc)
+    return None
+
+
 def read_items(asr):
     params = asr.params
+    start = cycle_start(asr) if params["last_cycle"] else None
     vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
     with asr.step("reading the replicated items of vault %s" % asr.vault_name):
         # One GET when the name is an ARM id; the vault's list otherwise.
@@ -156,6 +238,12 @@ def read_items(asr):
         for fact in facts:
             with asr.step("reading the recovery points of %s" % fact["friendly_name"]):
                 fact["recovery_points"] = points_summary([point_facts(p) for p in vault.points(by_id[fact["id"]])])
+    if start is not None and facts:
+        with asr.step("listing the jobs of vault %s since %s" % (asr.vault_name, start.isoformat())):
+            jobs = vault.jobs(jobs_filter(start))
+        by_id = dict((i["id"], i) for i in items)
+        for fact in facts:
+            fact["last_cycle"] = last_cycle(fact, item_jobs(by_id[fact["id"]], jobs), start)
     return dict(changed=False, replicated_items=facts)
 
 
@@ -166,6 +254,9 @@ def main():
         protection_state=dict(type="str"),
         provider=dict(type="str", choices=["InMageAzureV2", "InMage", "InMageRcm", "InMageRcmFailback"]),
         recovery_points=dict(type="bool"),
+        last_cycle=dict(type="bool", default=False),
+        cycle_since=dict(type="str"),
+        cycle_window_days=dict(type="int", default=DEFAULT_WINDOW_DAYS),
     )
     AsrModule(argument_spec=spec, supports_check_mode=True).run(read_items)
 

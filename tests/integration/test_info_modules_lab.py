@@ -57,6 +57,37 @@ def test_unknown_machine_names_close_ones(installed_env, lab, tmp_path):
     assert "no replicated item is named 'vm-win-1'; did you mean" in result["msg"] and "vm-win-01" in result["msg"]
 
 
+def test_last_cycle_from_the_vault_jobs(installed_env, lab, tmp_path):
+    """The item's last cycle, read from the vault's jobs: the failover just done, and no cycle complete."""
+    done, result = run_task(installed_env, lab, tmp_path, "asr_replicated_item_info", {"name": "vm-win-02", "last_cycle": True})
+    assert done.returncode == 0, result
+    cycle = result["replicated_items"][0]["last_cycle"]
+    assert (cycle["complete"], cycle["reached"], cycle["stages"]) == (False, None, {}), cycle
+    done, failover = run_task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-win-02", "direction": "to_azure", "wait_sleep": 1})
+    assert done.returncode == 0 and failover["job"]["state"] == "Succeeded", failover
+    done, result = run_task(installed_env, lab, tmp_path, "asr_replicated_item_info",
+                            {"name": "vm-win-02", "last_cycle": True, "cycle_since": "2000-01-01T01:00:00+01:00"})
+    cycle = result["replicated_items"][0]["last_cycle"]
+    assert cycle["since"] == "2000-01-01T01:00:00+01:00" and cycle["reached"] == "failover_to_azure" and not cycle["complete"]
+    assert cycle["failover_to_azure"]["job_id"] == failover["job"]["id"]
+    assert cycle["failover_to_azure"]["recovery_point"]["age_seconds"] > 0
+    # Another machine's failover is not this one's.
+    done, result = run_task(installed_env, lab, tmp_path, "asr_replicated_item_info", {"name": "vm-win-01", "last_cycle": True})
+    assert result["replicated_items"][0]["last_cycle"]["reached"] is None
+
+
+@pytest.mark.parametrize("args, fragment", [
+    ({"cycle_since": "2026-12-01T08:00:00"}, "cycle_since: '2026-12-01T08:00:00' has no time zone"),
+    ({"cycle_since": "last week"}, "is not an ISO 8601 date and time"),
+    ({"cycle_window_days": 0}, "cycle_window_days must be 1 or more"),
+])
+def test_last_cycle_options_are_checked_before_any_request(installed_env, lab, tmp_path, args, fragment):
+    before = len(control(lab, "requests"))
+    done, result = run_task(installed_env, lab, tmp_path, "asr_replicated_item_info", dict(args, name="vm-win-01", last_cycle=True))
+    assert done.returncode == 2 and fragment in result["msg"], result
+    assert len(control(lab, "requests")) == before
+
+
 def test_recovery_point_info(installed_env, lab, tmp_path):
     done, result = run_task(installed_env, lab, tmp_path, "asr_recovery_point_info", {"name": "vm-lin-01", "type": "AppConsistent"})
     assert done.returncode == 0, result
