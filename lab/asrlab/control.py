@@ -11,6 +11,8 @@ POST /lab/quota     vCPU limits of the region until a reset: {"standardDSv3Famil
 POST /lab/hold      {"item": "vm-win-01", "action": "unplannedFailover", "hold": true}: that item's job of that action ("*": any)
                     stays at its current task (a job it starts later: at its first task) until {"hold": false}
 POST /lab/registration {"hold": true}: deployed process servers do not register until {"hold": false}
+POST /lab/replicate {"item": "vm-lin-01", "minutes": 10}: the item has replicated for N more minutes since its last
+                    reprotect or commit (its recovery points of that time exist now), instead of the test waiting for them
 POST /lab/reset     back to the scenario's start (items, jobs, Azure VMs, faults; on-premises VMs powered on)
 """
 
@@ -21,6 +23,7 @@ import re
 
 from flask import Blueprint, current_app, jsonify, request
 
+from .clock import iso
 from .cycle import OPERATION_OF_ACTION, PHASES
 from .fabrics import set_component_state
 
@@ -139,6 +142,31 @@ def health():
             return _bad("no item %r" % body.get("item"))
         vault.set_resync_required(item, bool(body.get("resync_required", True)))
         return jsonify(machine=item.machine.name, resync_required=item.resync_required, health_errors=len(item.health_errors))
+
+
+@blueprint.route("/replicate", methods=["POST"])
+def replicate():
+    """{"item": "vm-lin-01", "minutes": 10}: the item's replication started N minutes earlier than it did (a reprotect or a
+    commit deleted the older points; the lab makes one every 5 minutes, 2 minutes behind), so its points of those minutes
+    exist now. Only for an item that replicates (not frozen by a failover)."""
+    body = request.get_json(silent=True) or {}
+    vault = current_app.config["VAULT"]
+    try:
+        minutes = float(body.get("minutes", 10))
+    except (TypeError, ValueError):
+        return _bad("minutes must be a number")
+    with current_app.config["JOBS"].lock:
+        item = _item(vault, body)
+        if item is None:
+            return _bad("no item %r" % body.get("item"))
+        if not item.replicating:
+            return _bad("%s does not replicate now (a failover froze its points)" % item.machine.name)
+        shift = datetime.timedelta(minutes=minutes)
+        item.history_start -= shift
+        if item.points_after:
+            item.points_after -= shift
+        points = item.recovery_points(vault.clock.now())
+        return jsonify(machine=item.machine.name, recovery_points=len(points), newest=iso(points[0].time) if points else None)
 
 
 @blueprint.route("/component", methods=["POST"])

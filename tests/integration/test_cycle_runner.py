@@ -7,7 +7,6 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 
 import ansible_runner
 import pytest
@@ -141,17 +140,15 @@ UP_TO_THE_FAILBACK_COMMIT = """
     ("failback_to_onprem", ""), ("commit", "commit_failback")))
 
 
-def wait_for_recovery_points(installed_env, lab, tmp_path, machine):
-    """Until the reprotected machine has a recovery point again (a failover could start): the lab's clock, not the machine's speed."""
-    deadline = time.monotonic() + 900
-    while True:
-        done, result = run_playbook(dict(installed_env, **lab.env), write_playbook(
-            tmp_path, [{"siterecovery.vmware.asr_recovery_point_info": {"name": machine}}], name="points.yml"))
-        assert done.returncode == 0, done.stdout + done.stderr
-        if result["recovery_points"]:
-            return result["recovery_points"]
-        assert time.monotonic() < deadline, result
-        time.sleep(30)
+def replicate_again(installed_env, lab, tmp_path, machine):
+    """The reprotected machine replicated for 10 more minutes (the lab's control API), so it has recovery points again and a
+    failover could start: what ASR shows some minutes after a reprotect, without the test waiting for the lab's clock."""
+    control(lab, "replicate", "POST", item=machine, minutes=10)
+    done, result = run_playbook(dict(installed_env, **lab.env), write_playbook(
+        tmp_path, [{"siterecovery.vmware.asr_recovery_point_info": {"name": machine}}], name="points.yml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert result["recovery_points"], result
+    return result["recovery_points"]
 
 
 def test_a_failed_last_stage_is_resumed_and_a_relaunch_sends_no_write(installed_env, cycle_lab, job, tmp_path, monkeypatch):
@@ -192,10 +189,10 @@ def test_a_failed_last_stage_is_resumed_and_a_relaunch_sends_no_write(installed_
     assert record["left_alone"] and record["cycle_complete"], record
     assert writes(cycle_lab) == before
 
-    # ... and once the machine could fail over again (a recovery point since the reprotect: the lab makes one every 5 minutes
-    # of its clock), relaunching the job with the same extra vars, in another private data directory and another working
+    # ... and once the machine could fail over again (recovery points since the reprotect, as ASR shows some minutes later:
+    # the lab's /lab/replicate), relaunching the job with the same extra vars, in another private data directory and another working
     # directory, sends no write.
-    wait_for_recovery_points(installed_env, cycle_lab, tmp_path, "vm-lin-01")
+    replicate_again(installed_env, cycle_lab, tmp_path, "vm-lin-01")
     again = tmp_path / "again"
     env = private_data_dir(again / "runner", installed_env, cycle_lab)
     (again / "cwd").mkdir()

@@ -336,3 +336,17 @@ def test_resync_required_allows_repair_replication(classic):
     repaired = classic.act(machine, "repair_replication")
     assert repaired.properties.replication_health == "Normal"
     assert "RepairReplication" not in repaired.properties.allowed_operations
+
+
+
+def test_replicate_is_refused_for_a_frozen_item_and_answers_the_points(tmp_path):
+    """/lab/replicate (the reprotected item's recovery points at once; test_cycle_runner relies on it after a real reprotect)."""
+    lab = start_lab(tmp_path / "lab", "classic")
+    try:
+        labrunner.control(lab, "stage", "POST", item="vm-win-02", stage="failed_over")
+        refused = requests.post(lab.control_url + "/replicate", json={"item": "vm-win-02"}, verify=lab.ca_bundle, timeout=10)
+        assert refused.status_code == 400 and "does not replicate now" in refused.json()["error"]
+        answer = labrunner.control(lab, "replicate", "POST", item="vm-lin-01", minutes=30)
+        assert answer["machine"] == "vm-lin-01" and answer["recovery_points"] > 0 and answer["newest"]
+    finally:
+        lab.stop()
