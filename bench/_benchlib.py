@@ -145,7 +145,7 @@ class Lab:
 
 def parse_time(text):
     """ASR's timestamps (seven fractional digits, Z) as seconds since the epoch."""
-    whole, _, fraction = text.rstrip("Z").partition(".")
+    whole, _dot, fraction = text.rstrip("Z").partition(".")
     moment = datetime.datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
     return moment.timestamp() + (float("0." + fraction) if fraction else 0.0)
 

@@ -65,7 +65,7 @@ def main(argv=None):
         items_after = lab.control("state")["items"]
     owners = {name: ["/replicationprotecteditems/%s" % item["name"].lower()] + ["/replicationjobs/%s" % j for j in jobs[name]]
               for name, item in items.items()}
-    _, check_writes = report("--check", check, check_requests, owners)
+    _check_reads, check_writes = report("--check", check, check_requests, owners)
     report("real run", real, real_requests, owners)
     failed = []
     if check.returncode != 0 or check_writes:

@@ -128,8 +128,8 @@ def last_cycle(facts, jobs, start):
     reached = max((CYCLE_STAGES.index(s) for s in jobs_of), default=-1)
     stages = {}
     for stage in CYCLE_STAGES[:reached + 1]:
-        stages[stage] = _record(jobs_of[stage]) if stage in jobs_of else dict(job_id=None, job_state=None, job_start=None, job_end=None,
-                                                                             job_seconds=None, recovery_point=None)
+        unknown = dict(job_id=None, job_state=None, job_start=None, job_end=None, job_seconds=None, recovery_point=None)
+        stages[stage] = _record(jobs_of[stage]) if stage in jobs_of else unknown
     failback, back_to_azure = jobs_of.get("failback_to_onprem"), jobs_of.get("reprotect_to_azure")
     in_place = (facts.get("running_in") == "onprem" and facts.get("stage") == "replicating" and facts.get("provider") in FORWARD_PROVIDERS)
     complete = bool(failback and back_to_azure and parse_time(back_to_azure["end_time"]) >= parse_time(failback["end_time"]) and in_place)

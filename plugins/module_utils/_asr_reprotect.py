@@ -69,8 +69,8 @@ def refuse_foreign_options(item, options):
         use = instead.get(option)
         problems.append("%s does not apply (%s)" % (option, "use %s" % use if use else "it takes nothing in its place"))
     if problems:
-        raise StateError("%s is an %s item (%s, %s): %s" % (item["friendly_name"] or item["name"], provider, item["generation"], why,
-                                                          "; ".join(problems)))
+        name = item["friendly_name"] or item["name"]
+        raise StateError("%s is an %s item (%s, %s): %s" % (name, provider, item["generation"], why, "; ".join(problems)))
 
 
 def _policy_label(policy):

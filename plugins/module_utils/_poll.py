@@ -26,8 +26,11 @@ TRANSIENT_STATUS = (408, 429, 500, 502, 503, 504)
 
 def transient(error):
     """True for a read error worth reading again: no answer at all, or a status that says "later"."""
-    return isinstance(error, SiteRecoveryError) and (error.status is None and error.code in ("ServiceRequestError", "ServiceResponseError")
-                                                    or error.status in TRANSIENT_STATUS)
+    if not isinstance(error, SiteRecoveryError):
+        return False
+    if error.status is None:
+        return error.code in ("ServiceRequestError", "ServiceResponseError")
+    return error.status in TRANSIENT_STATUS
 
 
 class PollTimeout(Exception):

@@ -148,7 +148,7 @@ policy:
       description: Why this one (C(named by the policy option), or C(the only InMage policy mapped) and the like).
       type: str
   sample:
-    id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-dr/providers/Microsoft.RecoveryServices/vaults/vault-dr/replicationPolicies/policy-failback
+    id: /subscriptions/0000/resourceGroups/rg-dr/providers/Microsoft.RecoveryServices/vaults/vault-dr/replicationPolicies/policy-failback
     name: policy-failback
     mapping: policy-failback-containerpairing
     chosen: the only InMage policy mapped

@@ -12,7 +12,7 @@ version_added: 0.2.0
 description:
   - Follows the job O(job_id) until it ends, or waits until the item O(name) meets O(wait_for), reading every
     O(wait_sleep) seconds for up to O(wait_timeout) seconds. Nothing is ever written, cancelled or resumed.
-  - It runs on the controller (an action plugin of the same name): each read is one request from the task's own
+  - It runs on the controller (an action plugin of the same name); each read is one request from the task's own
     process, and each read prints one line (the job's state, its current task and the seconds since it started)
     through Ansible's display, so a wait of hours costs neither a module process per read nor task events per read.
   - A read that fails with a transient error (no answer, a reset or refused connection, 408, 429, 5xx) is read again

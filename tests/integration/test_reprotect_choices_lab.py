@@ -61,8 +61,8 @@ def test_classic_two_failback_policies_refused_then_the_named_one(installed_env,
         refused(installed_env, lab, tmp_path, args, ["2 InMage policies are mapped", "set policy to one of",
                                                      "/replicationPolicies/policy-lab-failback)", "/replicationPolicies/policy-lab-failback-crash)"],
                 check=check)
-    refused(installed_env, lab, tmp_path, dict(args, policy="policy-lab"), ["policy 'policy-lab' is an InMageAzureV2 policy; the reprotect takes an InMage one",
-                                                                             "the InMage policies mapped: policy-lab-failback"])
+    refused(installed_env, lab, tmp_path, dict(args, policy="policy-lab"),
+            ["policy 'policy-lab' is an InMageAzureV2 policy; the reprotect takes an InMage one", "the InMage policies mapped: policy-lab-failback"])
     code, result = task(installed_env, lab, tmp_path, "asr_reprotect", dict(args, policy="policy-lab-failback-crash"))
     assert code == 0, result
     assert result["request"]["properties"]["providerSpecificDetails"]["profileId"].endswith("/replicationPolicies/policy-lab-failback-crash")

@@ -53,8 +53,8 @@ def test_a_wait_follows_a_job_to_its_end_with_module_defaults(installed_env, lab
 def test_waits_for_the_agent_after_a_failover(installed_env, lab, tmp_path):
     code, done = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-win-01", "direction": "to_azure"})
     assert code == 0, done
-    code, result = task(installed_env, lab, tmp_path, "asr_wait", {"name": done["replicated_item"]["id"], "wait_for": "agent_registered",
-                                                                    "wait_timeout": 120})
+    wanted = {"name": done["replicated_item"]["id"], "wait_for": "agent_registered", "wait_timeout": 120}
+    code, result = task(installed_env, lab, tmp_path, "asr_wait", wanted)
     assert code == 0, result
     assert result["replicated_item"].get("agent_registered_after_failover") is not False and result["reads"] >= 1
     assert not [e for e in result["replicated_item"]["health_errors"] if e.get("code") == "150273"]

@@ -338,7 +338,6 @@ def test_resync_required_allows_repair_replication(classic):
     assert "RepairReplication" not in repaired.properties.allowed_operations
 
 
-
 def test_replicate_is_refused_for_a_frozen_item_and_answers_the_points(tmp_path):
     """/lab/replicate (the reprotected item's recovery points at once; test_cycle_runner relies on it after a real reprotect)."""
     lab = start_lab(tmp_path / "lab", "classic")
