@@ -90,6 +90,21 @@ def release(lab, item, action="*"):
     return control(lab, "hold", "POST", item=item, action=action, hold=False)
 
 
+def until(condition, what, timeout=120, still=None):
+    """``condition()``'s first true value, reading it every 0.1 s: for an event the lab reports (a request it answered, a
+    job's state), never a duration. Fails naming ``what`` after ``timeout`` seconds, or when ``still()`` is false (the
+    run being watched ended first)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if still is not None:
+            assert still(), "%s: the run watched ended first" % what
+        assert time.monotonic() < deadline, "%s: not seen in %s s" % (what, timeout)
+        time.sleep(0.1)
+
+
 def vsphere_client(lab):
     """The lab's own pyvmomi client (lab/asrlab/vcenter.py) logged in to the lab's vCenter over verified TLS."""
     if str(ROOT / "lab") not in sys.path:

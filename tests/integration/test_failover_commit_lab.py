@@ -5,11 +5,10 @@ idempotence, check mode, attaching to a running job, lost answers, timeouts, and
 from __future__ import annotations
 
 import concurrent.futures
-import time
 
 import pytest
 from lab_tasks import LOG_ACCOUNT, control, task, writes
-from labrunner import hold, release, start_lab
+from labrunner import hold, release, start_lab, until
 
 
 @pytest.fixture(scope="module")
@@ -241,9 +240,8 @@ def test_modernized_reprotect_waits_for_the_agent(installed_env, tmp_path):
         reads = item_reads(running, "vm-win-01")
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             waiting = pool.submit(task, installed_env, running, tmp_path, "asr_reprotect", args)  # from commit-pending: ASR commits first
-            while item_reads(running, "vm-win-01") < reads + 2:  # read, then read again after a wait: it waits for the agent
-                assert not waiting.done(), waiting.result()
-                time.sleep(0.2)
+            # Read, then read again after a wait: it waits for the agent.
+            until(lambda: item_reads(running, "vm-win-01") >= reads + 2, "the reprotect waiting for the agent", still=lambda: not waiting.done())
             release(running, "vm-win-01", "agentRegistration")
             code, result = waiting.result()
         assert code == 0, result
@@ -277,9 +275,8 @@ def test_a_rerun_attaches_to_the_failover_in_progress_and_job_info_follows_it(in
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             rerun = pool.submit(task, installed_env, running, tmp_path, "asr_failover", {"name": "vm-win-02", "direction": "to_azure"})
             # Released once the rerun has read the job: it has attached and waits on it.
-            while len([r for r in control(running, "requests") if r["path"].endswith(job_path)]) == polled:
-                assert not rerun.done(), rerun.result()
-                time.sleep(0.2)
+            until(lambda: len([r for r in control(running, "requests") if r["path"].endswith(job_path)]) > polled, "the rerun reading the job",
+                  still=lambda: not rerun.done())
             assert release(running, "vm-win-02", "unplannedFailover")["job"] == first["job"]["id"]
             code, second = rerun.result()
         assert code == 0 and second["changed"] is True and second["msg"] == "attached to the failover job that was running", second

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import time
-
 import requests
 from azure.identity import ClientSecretCredential
 from azure.mgmt.recoveryservicessiterecovery import SiteRecoveryManagementClient
+from labrunner import until
 
 AUDIENCE = "https://management.siterecovery.lab/.default"
 
@@ -71,13 +70,11 @@ class Items:
 
     def job_once(self, job_id, states, timeout=30):
         """The job (its properties) once it is in one of ``states``: a held job leaves NotStarted after its 2 Azure seconds."""
-        deadline = time.monotonic() + timeout
-        while True:
+        def reached():
             job = self.client.replication_jobs.get(self.group, self.vault, job_id).properties
-            if job.state in states:
-                return job
-            assert time.monotonic() < deadline, "job %s is %s, not %s" % (job_id, job.state, " or ".join(states))
-            time.sleep(0.1)
+            return job if job.state in states else None
+
+        return until(reached, "job %s in %s" % (job_id, " or ".join(states)), timeout=timeout)
 
 
 def state(item):
