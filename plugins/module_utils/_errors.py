@@ -16,6 +16,17 @@ import re
 _AADSTS = re.compile(r"\b(AADSTS\d+)\b")
 
 
+# What ASR says when a refusal is about a multi-VM consistency group (its members fail over together, in a recovery plan).
+_GROUP_WORDS = re.compile(r"multi[- ]?vm|consistency group|replication group|recovery plan", re.IGNORECASE)
+
+
+def about_multi_vm_group(error):
+    """Whether ASR's error (its message, possible causes, recommended action) is about a multi-VM group, not, say, a missing
+    recovery point: only then does a group member's refusal get the hint to fail the group over together."""
+    text = " ".join(str(part) for part in (error.message, error.possible_causes, error.recommended_action) if part)
+    return bool(_GROUP_WORDS.search(text))
+
+
 class SiteRecoveryError(Exception):
     """An error with ASR's code, message, possible causes and recommended action."""
 
