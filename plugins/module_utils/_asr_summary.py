@@ -180,10 +180,12 @@ def machine_record(host, data, final, stage_table, stage_order, now):
     warnings = _stage_warnings(stages)
     stale = _failback_check(stages)
     if stale:
-        warnings.append("failback_to_onprem: the failback used recovery point %s, %s s older than the failover to Azure at %s: "
-                        "what the machine wrote in Azure after the failover%s was lost" % (
-                            stale["point_time"], stale["older_by_seconds"], stale["failover_time"],
-                            " (%s s until the failback started)" % stale["lost_seconds"] if stale["lost_seconds"] is not None else ""))
+        ran = (stages.get("failback_to_onprem") or {}).get("status") in ("done", "done earlier")
+        warnings.append("failback_to_onprem: the failback %s recovery point %s, %s s older than the failover to Azure at %s: "
+                        "what the machine wrote in Azure after the failover%s %s lost" % (
+                            "used" if ran else "would use", stale["point_time"], stale["older_by_seconds"], stale["failover_time"],
+                            " (%s s until the failback %s)" % (stale["lost_seconds"], "started" if ran else "was checked")
+                            if stale["lost_seconds"] is not None else "", "was" if ran else "would be"))
     complete = bool(cycle.get("complete")) if final else all((stages.get(s) or {}).get("status") == "done" for s in stage_order)
     return dict(
         item=(final or {}).get("name") or item.get("name") or data.get("item_name") or host,
@@ -261,24 +263,23 @@ def _seconds(value):
 
 
 def _stage_line(name, stage):
-    text = "  %-24s %-12s" % (name, stage.get("status"))
+    parts = []
     if stage.get("job_id"):
-        text += " job %s (%s" % (stage["job_id"], stage.get("job_state") or "state unknown")
+        state = stage.get("job_state") or "state unknown"
         if stage.get("job_seconds") is not None:
-            text += ", %s s" % stage["job_seconds"]
+            state += ", %s s" % stage["job_seconds"]
         elif stage.get("job_start"):
-            text += ", started %s" % stage["job_start"]
-        text += ")"
+            state += ", started %s" % stage["job_start"]
+        parts.append("job %s (%s)" % (stage["job_id"], state))
     if stage.get("status") in ("done", "failed") and stage.get("seconds") is not None:
-        text += ", %s s" % stage["seconds"]
+        parts.append("%s s" % stage["seconds"])
     point = stage.get("recovery_point")
     if point:
-        text += ", recovery point %s" % point.get("time")
-        if point.get("age_seconds") is not None:
-            text += " (%s s old)" % point["age_seconds"]
+        parts.append("recovery point %s%s" % (point.get("time"), " (%s s old)" % point["age_seconds"] if point.get("age_seconds") is not None else ""))
     moved = stage.get("change_recovery_point") or {}
     if moved.get("job_id"):
-        text += ", recovery point changed first with job %s (%s)" % (moved["job_id"], moved.get("job_state") or "state unknown")
+        parts.append("recovery point changed first with job %s (%s)" % (moved["job_id"], moved.get("job_state") or "state unknown"))
+    text = ("  %-24s %-12s %s" % (name, stage.get("status"), ", ".join(parts))).rstrip()
     if stage.get("status") in ("skipped", "failed", "done earlier") and stage.get("reason"):
         text += " - %s" % stage["reason"]
     return text
@@ -297,7 +298,7 @@ def _machine_head(host, record):
         head += " - where it stands now is unknown"
     if record.get("cycle_complete"):
         head += ", cycle complete"
-    if record.get("state_as_of") and not record["state_as_of"].startswith("the vault"):
+    if record.get("stage") and record.get("state_as_of") and not record["state_as_of"].startswith("the vault"):
         head += " [as of %s]" % record["state_as_of"]
     return head
 
