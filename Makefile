@@ -37,6 +37,8 @@ lint: setup $(PYPATH)
 	@echo "== ansible-lint (production profile)"
 	@# The collection is resolved from the source tree (build/pythonpath), not from a network install.
 	@PATH=$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(PYPATH) $(VENV)/bin/ansible-lint --profile production --offline --nocolor
+	@echo "== antsibull-changelog lint"
+	@$(VENV)/bin/antsibull-changelog lint
 
 unit: setup $(PYPATH)
 	@echo "== unit tests"
