@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""The state and provider tables, against DESIGN.md and the recorded bodies (shared/asr-recordings/SUMMARY.md)."""
+"""The state and provider tables, against docs/architecture.md and the recorded bodies (tests/fixtures/recordings/SOURCES.md)."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def body(text):
     return json.loads(text)
 
 
-# The bodies recorded on the wire (SUMMARY.md), ids shortened where the recording has long ones.
+# The bodies recorded on the wire (docs/architecture.md), ids shortened where the recording has long ones.
 @pytest.mark.parametrize(
     "provider, direction, choice, shutdown, recorded_action, recorded",
     [
