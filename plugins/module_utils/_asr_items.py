@@ -59,6 +59,8 @@ RECOVERY_VM_FIELDS = {
     "InMageRcm": (("name", "targetVmName"), ("size", "targetVmSize"), ("resource_group_id", "targetResourceGroupId"),
                   ("availability_set_id", "targetAvailabilitySetId"), ("network_id", "targetNetworkId"), ("license_type", "licenseType")),
 }
+# The keys of recovery_vm, whatever the provider.
+RECOVERY_VM_KEYS = tuple(sorted({fact for fields in RECOVERY_VM_FIELDS.values() for fact, _wire in fields} | {"subnet", "static_ip", "nic_id"}))
 ITEM_DETAIL_FIELDS = (
     ("os_type", "osType"),
     ("os_version", ("osVersion", "osName")),
@@ -93,8 +95,9 @@ def _recovery_vm(provider, details):
             facts.update(pick(config, (("subnet", "recoverySubnetName"), ("static_ip", "recoveryStaticIPAddress"))))
             facts.update(pick(nic, (("nic_id", "nicId"),)))
     if not facts.get("static_ip"):
-        facts["static_ip"] = None
-    return facts
+        facts.pop("static_ip", None)
+    # One shape for both generations: every key, null where the provider has no value.
+    return dict(dict.fromkeys(RECOVERY_VM_KEYS), **facts)
 
 
 def item_facts(item):

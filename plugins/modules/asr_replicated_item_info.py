@@ -156,7 +156,10 @@ replicated_items:
       description: The multi-VM consistency group the item belongs to, or null.
       type: str
     recovery_vm:
-      description: The Azure VM a failover creates (name, size, resource_group_id, availability_set_id, network_id, subnet, static_ip).
+      description:
+        - The Azure VM a failover creates, in one shape for both generations: name, size, resource_group_id, availability_set_id,
+          network_id, subnet, static_ip, nic_id, license_type, use_managed_disks, azure_vm_id; null where the provider has no value
+          (modernized items record no azure_vm_id). Null for an item replicating back to on-premises.
       type: dict
     resync_required:
       description: True when ASR says the replication must be resynchronised.

@@ -43,9 +43,10 @@ options:
       - Its OS (and number of disks) comes from ASR. Needs the ASR options. Mutually exclusive with O(os_type).
     type: str
   os_type:
-    description: The OS family of the machine to fail back, when O(protected_item) is not used.
+    description:
+      - The OS family of the machine to fail back, when O(protected_item) is not used.
+      - V(windows) or V(linux), in any case (ASR reports V(Windows) and V(Linux)).
     type: str
-    choices: [windows, linux]
   os_version:
     description:
       - The OS version of the machine to fail back, such as C(Windows Server 2019) or C(RHEL 8.6); compared with the master target's.
@@ -586,7 +587,7 @@ def main():
     spec = dict(
         name=dict(type="str", required=True),
         protected_item=dict(type="str"),
-        os_type=dict(type="str", choices=["windows", "linux"]),
+        os_type=dict(type="str"),
         os_version=dict(type="str"),
         datastore=dict(type="str"),
         retention_drive=dict(type="str"),
@@ -606,6 +607,10 @@ def main():
     problems = check_vsphere_params(params)
     if not params["name"].strip():
         problems.append("name must not be empty")
+    if params["os_type"] is not None:
+        given, params["os_type"] = params["os_type"], params["os_type"].strip().lower()
+        if params["os_type"] not in ("windows", "linux"):
+            problems.append("os_type must be windows or linux, in any case (got %r)" % given)
     if params["required_retention_gb"] < 0:
         problems.append("required_retention_gb must be 0 or more")
     if params["heartbeat_max_age"] <= 0:
