@@ -77,9 +77,10 @@ def master_target_candidates(asr, item, records, now):
     machine = protected_machine(params, item)
     try:
         for candidate in candidates:
-            os_check = next(c for c in candidate["checks"] if c["name"] == "os_match")
-            if os_check["status"] == "fail" or (params["master_target"] and candidate["name"].lower() != params["master_target"].lower()):
-                continue
+            family = (candidate["record"].get("os_type") or "").lower()
+            if (family and family != (item.get("os_type") or "").lower()) or (
+                    params["master_target"] and candidate["name"].lower() != params["master_target"].lower()):
+                continue  # another OS family (its os_match check fails already), or not the one named
             context = "reading master target %s" % candidate["name"]
             try:
                 vm, _record, count = find_master_target(client, candidate["name"], records)
