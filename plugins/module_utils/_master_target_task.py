@@ -265,7 +265,8 @@ def inspect(client, vm, records, machine, options, use_asr=True):
     checks = [rules.check("vm_found", "pass", "VM %s on host %s%s" % (facts["name"], facts["host"], in_cluster))]
     record = None
     if use_asr:
-        record = rules.match_record(records, facts["name"], facts["guest_host_name"], facts["ip_addresses"]) or rules.match_record(records, options.get("name") or vm.name)
+        record = (rules.match_record(records, facts["name"], facts["guest_host_name"], facts["ip_addresses"])
+                  or rules.match_record(records, options.get("name") or vm.name))
         checks += asr_checks(record, records, facts, datetime.datetime.now(datetime.timezone.utc), options["heartbeat_max_age"])
     os_facts = master_os(record, facts)
     vm_os = rules.parse_os(machine.get("os_version"), machine.get("os_type"))
