@@ -16,8 +16,13 @@ GENERATION_OF_PROVIDER = {
     "InMageRcm": "modernized",
     "InMageRcmFailback": "modernized",
 }
-# The providers that replicate to Azure (the machine runs on-premises when activeLocation is Primary).
+# The providers that replicate to Azure (the machine runs on-premises when activeLocation is Primary),
+# and those that replicate back to on-premises after a reprotect from Azure.
 FORWARD_PROVIDERS = ("InMageAzureV2", "InMageRcm")
+FAILBACK_PROVIDERS = ("InMage", "InMageRcmFailback")
+# An item's provider -> the provider it has while it replicates back to on-premises, and while it replicates to Azure.
+FAILBACK_PROVIDER_OF = {"InMageAzureV2": "InMage", "InMage": "InMage", "InMageRcm": "InMageRcmFailback", "InMageRcmFailback": "InMageRcmFailback"}
+FORWARD_PROVIDER_OF = {"InMageAzureV2": "InMageAzureV2", "InMage": "InMageAzureV2", "InMageRcm": "InMageRcm", "InMageRcmFailback": "InMageRcm"}
 
 # Action (the URL verb after the item) -> the allowedOperations name ASR requires for it.
 OPERATION_OF_ACTION = {

@@ -38,9 +38,6 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state imp
 
 # The stages of the failback path that take inputs, in the cycle's order (roles/asr/vars/main.yml asr_stage_order).
 STAGES = ("failback_prepare", "reprotect_to_onprem", "failback_to_onprem", "commit_failback", "reprotect_to_azure")
-# The item's provider -> the provider of its failback (reprotected to on-premises), and of its replication to Azure.
-FAILBACK_PROVIDER = {"InMageAzureV2": "InMage", "InMage": "InMage", "InMageRcm": "InMageRcmFailback", "InMageRcmFailback": "InMageRcmFailback"}
-FORWARD_PROVIDER = {"InMageAzureV2": "InMageAzureV2", "InMage": "InMageAzureV2", "InMageRcm": "InMageRcm", "InMageRcmFailback": "InMageRcm"}
 MULTI_VM_RULE = "https://learn.microsoft.com/azure/site-recovery/vmware-azure-reprotect (machines of one replication group use one master target)"
 
 
@@ -216,10 +213,10 @@ def decide_reprotect_to_azure_process_server(plan, servers, wanted, generation, 
                 chosen.get("name"), " | ".join("%s: %s" % (c["name"], c["reason"]) for c in bad)))
             return None
     others = [s.get("name") for s in servers if s is not chosen]
+    not_chosen = "; not chosen: %s (name one with %s)" % (", ".join(others), plan.var("reprotect_process_server")) if others else ""
     plan.chose("process server of the reprotect to Azure", chosen.get("name"),
                "the configuration server's in-built process server: the reprotect to Azure replicates from on-premises, and a process server "
-               "in Azure serves only the failback%s" % ("; not chosen: %s (name one with %s)" % (", ".join(others), plan.var("reprotect_process_server"))
-                                                          if others else ""))
+               "in Azure serves only the failback%s" % not_chosen)
     return chosen.get("name")
 
 
@@ -255,8 +252,8 @@ def decide_recovery_point(plan, failback_provider, options, policy_id, policies,
                         "start with it; use latest (or latest_app_consistent) now, or name the point once the machine replicates back" % var)
             return
         if not [p for p in points or [] if point_id in (p.get("id"), (p.get("id") or "").rsplit("/", 1)[-1], p.get("name"))]:
-            plan.refuse("%s %s is not one of the machine's %d failback recovery points" % (plan.var("failback_recovery_point_id"), point_id,
-                                                                                          len(points or [])))
+            count = len(points or [])
+            plan.refuse("%s %s is not one of the machine's %d failback recovery points" % (plan.var("failback_recovery_point_id"), point_id, count))
             return
     name, minutes = _app_minutes(policy_id, policies)
     if choice == "latest_app_consistent":
@@ -286,4 +283,3 @@ def decide_recovery_point(plan, failback_provider, options, policy_id, policies,
 def with_provider(item, provider):
     """The item's facts as they will be once it has ``provider`` (the reprotect switches it)."""
     return dict(item, provider=provider)
-

@@ -14,12 +14,11 @@ import datetime
 from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import arm_list, arm_request
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import address, item_facts, point_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_process_server import checked, network_address, process_servers
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FAILBACK_PROVIDER_OF, FORWARD_PROVIDER_OF
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import fabric_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._failback_plan import (
-    FAILBACK_PROVIDER,
-    FORWARD_PROVIDER,
     Plan,
     asr_master_target_checks,
     decide_datastore_and_retention,
@@ -110,7 +109,7 @@ def run(asr):
     item = item_facts(document)
     stages = [s for s in params["stages"]]
     result = dict(changed=False, replicated_item=item, stages=stages, group=None)
-    if item["provider"] not in FAILBACK_PROVIDER:
+    if item["provider"] not in FAILBACK_PROVIDER_OF:
         raise SiteRecoveryError("%s is a %s item: the failback path is for VMware VMs and physical servers (InMageAzureV2, InMage, InMageRcm, "
                                 "InMageRcmFailback)" % (params["name"], item["provider"]), code="UnsupportedProvider")
     if stages:
@@ -148,7 +147,7 @@ def decide(asr, plan, vault, document, item, stages):
     prefixes = read_network(asr, params) if generation == "classic" and params["azure_network"] else None
     servers = checked(process_servers(fabric, now, prefixes), process_server_params(params), generation)
     reprotect_pending = "reprotect_to_onprem" in stages
-    failback_provider = FAILBACK_PROVIDER[item["provider"]]
+    failback_provider = FAILBACK_PROVIDER_OF[item["provider"]]
     policy_id = item["policy"]["id"]
     if reprotect_pending or "failback_prepare" in stages:
         policy = decide_onprem(asr, plan, item, custom, fabric, mappings, policies, servers, now)
@@ -163,7 +162,7 @@ def decide(asr, plan, vault, document, item, stages):
 def decide_onprem(asr, plan, item, custom, fabric, mappings, policies, servers, now):
     """The failback's process server, and the inputs of the reprotect to on-premises; the failback policy chosen, or None."""
     params = asr.params
-    forward = with_provider(item, FORWARD_PROVIDER[item["provider"]])
+    forward = with_provider(item, FORWARD_PROVIDER_OF[item["provider"]])
     process_server = decide_failback_process_server(plan, servers, params, item["generation"])
     if item["generation"] == "classic":
         candidates, in_vcenter = master_target_candidates(asr, item, fabric.get("master_targets") or [], now)
@@ -207,4 +206,3 @@ def decide_to_azure(asr, plan, item, custom, mappings, policies, servers, failba
         plan.chose("process server of the reprotect to Azure", process_server, "the replication appliance's only process server")
     plan.chose("replication policy of the reprotect to Azure", policy["name"], policy["chosen"])
     plan.values["reprotect_to_azure"].update(process_server=process_server or "", run_as_account=options["run_as_account"] or "", policy=policy["name"])
-

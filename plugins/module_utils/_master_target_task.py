@@ -354,4 +354,3 @@ def run(asr):
     if result["summary"]["fail"] and params["fail_on_failed_checks"]:
         module.fail_json(**result)
     module.exit_json(**result)
-

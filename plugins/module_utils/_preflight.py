@@ -15,11 +15,10 @@ import datetime
 import ipaddress
 import re
 
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FAILBACK_PROVIDERS, FORWARD_PROVIDERS
 from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_rules import GIB, OPERATING_SYSTEMS, RULES
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
-FAILBACK_PROVIDERS = ("InMage", "InMageRcmFailback")
-FORWARD_PROVIDERS = ("InMageAzureV2", "InMageRcm")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 _PLACE = {"onprem": "on-premises", "azure": "in Azure"}
 

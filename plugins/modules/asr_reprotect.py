@@ -159,6 +159,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions i
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import address
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_reprotect import REPROTECT_OF_PROVIDER, reprotect_inputs
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FAILBACK_PROVIDERS, FORWARD_PROVIDERS
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, reprotect_body
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_wait import AGENT_NOT_REGISTERED, agent_pending, wait_for_item
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
@@ -198,7 +199,7 @@ def reprotect(asr):
     if attached:
         return finish(asr, action, action.wait(attached, "reprotecting %s" % action.name), "attached to the running reprotect")
     provider = facts["provider"]
-    done_provider = {"to_onprem": ("InMage", "InMageRcmFailback"), "to_azure": ("InMageAzureV2", "InMageRcm")}[params["direction"]]
+    done_provider = {"to_onprem": FAILBACK_PROVIDERS, "to_azure": FORWARD_PROVIDERS}[params["direction"]]
     if provider in done_provider and facts["stage"] in ("replicating", "other"):
         return action.result(False, message="%s replicates %s already (%s, %s)" % (action.name, params["direction"].replace("_", " "), provider,
                                                                                    facts["protection_state"]))

@@ -159,4 +159,3 @@ def test_the_members_of_one_multi_vm_group_go_through_one_master_target(installe
     assert code == 0, out
     assert "WARNING: multi-VM group app-tier: vm-win-01 through mt-win-01, vm-win-02 through mt-win-02" in out, out
     assert len(writes(lab)) == before
-

@@ -78,6 +78,7 @@ def test_recovery_vm_has_one_shape_for_both_generations(items):
     # Null where the generation has no value: InMageRcm records no Azure VM id, the recorded classic item no availability set.
     assert modernized["azure_vm_id"] is None and classic["availability_set_id"] is None
     assert classic["name"] and modernized["name"]
+    assert item_facts(items[0])["replicates_to_azure"] is item_facts(items[1])["replicates_to_azure"] is True
 
 
 def test_failback_item_facts(recording):
@@ -85,7 +86,7 @@ def test_failback_item_facts(recording):
     assert (facts["provider"], facts["running_in"], facts["stage"]) == ("InMageRcmFailback", "azure", "replicating")
     assert facts["next_step"] == "fail back to on-premises"
     assert facts["target_datastore"] == "SharedDS-84-85"
-    assert facts["recovery_vm"] is None
+    assert facts["recovery_vm"] is None and facts["replicates_to_azure"] is False
     classic = item_facts(recording("classic_item_inmage.json"))
     assert (classic["active_site_type"], classic["running_in"]) == ("Azure", "azure")
 
