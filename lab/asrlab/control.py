@@ -1,6 +1,7 @@
 """The lab's control API (``control_url``, loopback, no token): what tests and rehearsals steer.
 
 GET  /lab/requests  every ARM request answered: time, method, path, status, seconds
+GET  /lab/grants    every token the lab's Entra ID gave: time, client id, grant (secret, certificate, federated)
 GET  /lab/state     each item's phase, provider, state and where it runs; the Azure VMs; pending faults
 POST /lab/faults    faults for the next N matching requests or jobs (see FAULT_KINDS)
 POST /lab/health    mark an item as needing a resync: {"item": "vm-win-01", "resync_required": true}
@@ -46,6 +47,11 @@ def _item(vault, body):
 @blueprint.route("/requests")
 def requests_made():
     return jsonify(current_app.config["REQUESTS"])
+
+
+@blueprint.route("/grants")
+def grants():
+    return jsonify(current_app.config["TOKENS"].grants())
 
 
 @blueprint.route("/state")
