@@ -24,6 +24,7 @@ import threading
 from werkzeug.serving import make_server
 
 from .app import LabConfig, create_app
+from .assertions import make_app_credentials
 from .certs import make_certificates
 from .scenario import SCENARIOS, ScenarioError, load
 from .vcenter import VSphere, inventory_for, start_simulator, stop_simulator
@@ -34,7 +35,7 @@ def _private_write(path, text):
     path.chmod(0o600)
 
 
-def description(config, url, bundle, vcenter=None, esxi=None):
+def description(config, url, bundle, vcenter=None, esxi=None, app_files=None):
     """lab.json: where the lab is and how to log in to it."""
     login = ("host", "port", "user", "password")
     return dict(
@@ -43,8 +44,10 @@ def description(config, url, bundle, vcenter=None, esxi=None):
         ca_bundle=str(bundle),
         subscription_id=config.subscription_id,
         tenant_id=config.tenant_id,
+        tenant_domain=config.tenant_domain,
         client_id=config.client_id,
         client_secret=config.client_secret,
+        **{name: str(path) for name, path in (app_files or {}).items()},
         resource_group=config.resource_group,
         vault_name=config.vault_name,
         scenario=config.scenario,
@@ -124,8 +127,12 @@ def main(argv=None):
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", args.port, app, threaded=True, ssl_context=context)
     url = "https://127.0.0.1:%d/" % server.server_port
+    # The app's certificate and the workload identity issuer (its tokens last as long as the lab).
+    config.app_credentials, app_files, certificate_password = make_app_credentials(
+        state_dir / "app", issuer=url + "workload-issuer", token_lifetime=int(args.ttl) + 60)
+    app_files = dict(app_files, client_certificate_password=certificate_password)
 
-    lab = description(config, url, paths["bundle"], *(simulators or [None, None]))
+    lab = description(config, url, paths["bundle"], *(simulators or [None, None]), app_files=app_files)
     _private_write(state_dir / "env.sh", "".join("export %s=%s\n" % (k, shlex.quote(v)) for k, v in environment(lab).items()))
     # lab.json last: its presence says the lab is ready.
     _private_write(state_dir / "lab.json", json.dumps(lab, indent=2))

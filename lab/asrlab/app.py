@@ -28,6 +28,7 @@ class LabConfig:  # pylint: disable=too-many-instance-attributes
     resource_group: str = "rg-dr"
     vault_name: str = "vault-dr"
     audience: str = "https://management.siterecovery.lab"
+    app_credentials: object = None  # assertions.AppCredentials: the app's certificate and federated credential
 
     @property
     def resource_group_id(self):

@@ -106,6 +106,9 @@ def _check_api_version(versions):
 @blueprint.route("/metadata/endpoints")
 def metadata_endpoints():
     """Azure's cloud list (api-version 2019-05-01 and later) or Azure Stack Hub's short form (older)."""
+    fault = control.take_http_fault(request.method, request.path)
+    if fault and fault["kind"] in ("400", "429", "500", "503"):
+        return _error_response(_fault_error(fault))
     config = current_app.config["LAB"]
     base = request.host_url
     authentication = dict(loginEndpoint=base.rstrip("/"), audiences=[config.audience, config.audience.rstrip("/") + "/"],

@@ -1,6 +1,7 @@
 """The lab's control API (``control_url``, loopback, no token): what tests and rehearsals steer.
 
 GET  /lab/requests  every ARM request answered: time, method, path, status, seconds
+GET  /lab/grants    every token the lab's Entra ID gave: time, client id, grant (secret, certificate, federated)
 GET  /lab/state     each item's phase, provider, state and where it runs; the Azure VMs; pending faults
 POST /lab/faults    faults for the next N matching requests or jobs (see FAULT_KINDS)
 POST /lab/health    mark an item as needing a resync: {"item": "vm-win-01", "resync_required": true}
@@ -13,6 +14,7 @@ POST /lab/hold      {"item": "vm-win-01", "action": "unplannedFailover", "hold":
 POST /lab/registration {"hold": true}: deployed process servers do not register until {"hold": false}
 POST /lab/replicate {"item": "vm-lin-01", "minutes": 10}: the item has replicated for N more minutes since its last
                     reprotect or commit (its recovery points of that time exist now), instead of the test waiting for them
+POST /lab/paging    {"page_size": 2}: compute usages and VM sizes answer in pages with nextLink ($skiptoken); 0 or null: one page
 POST /lab/reset     back to the scenario's start (items, jobs, Azure VMs, faults; on-premises VMs powered on)
 """
 
@@ -46,6 +48,11 @@ def _item(vault, body):
 @blueprint.route("/requests")
 def requests_made():
     return jsonify(current_app.config["REQUESTS"])
+
+
+@blueprint.route("/grants")
+def grants():
+    return jsonify(current_app.config["TOKENS"].grants())
 
 
 @blueprint.route("/state")
@@ -102,10 +109,12 @@ def add_fault():
 
 
 def take_http_fault(method, path):
-    """The first pending HTTP fault matching a request, used up by one; or None."""
+    """The first pending HTTP fault matching a request (its path, or its path and query: ``$skiptoken=4``), used up by one; or None."""
     faults = current_app.config["HTTP_FAULTS"]
+    query = request.query_string.decode("utf-8", "replace")
     for fault in faults:
-        if fault["method"] in ("*", method) and re.search(fault["path"], path, re.IGNORECASE):
+        if fault["method"] in ("*", method) and (re.search(fault["path"], path, re.IGNORECASE)
+                                                 or re.search(fault["path"], path + "?" + query, re.IGNORECASE)):
             fault["count"] -= 1
             if fault["count"] <= 0:
                 faults.remove(fault)
@@ -231,6 +240,15 @@ def registration():
         return jsonify(hold=vault.registration_held)
 
 
+@blueprint.route("/paging", methods=["POST"])
+def paging():
+    size = (request.get_json(silent=True) or {}).get("page_size")
+    if size is not None and (not isinstance(size, int) or size < 0):
+        return _bad("page_size is a whole number >= 0 (0 or null: one page)")
+    current_app.config["PAGE_SIZE"] = size or None
+    return jsonify(page_size=size or None)
+
+
 @blueprint.route("/reset", methods=["POST"])
 def reset():
     vault = current_app.config["VAULT"]
@@ -241,6 +259,7 @@ def reset():
         fresh.vsphere_address = vault.vsphere_address
         current_app.config["VAULT"] = fresh
         current_app.config["HTTP_FAULTS"].clear()
+        current_app.config["PAGE_SIZE"] = None
         for item in fresh.items.values():
             fresh.onprem_power(item, True)
         return jsonify(reset=True, at=datetime.datetime.now(datetime.timezone.utc).isoformat())

@@ -19,7 +19,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs impo
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_wait import ARGUMENT_SPEC, REQUIRED_IF, wait
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import missing_libraries
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_session import AzureSession
-from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import azure_argument_spec, check_azure_params
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import azure_argument_spec, azure_options
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 
 display = Display()
@@ -41,8 +41,9 @@ class ActionModule(ActionBase):
         except AnsibleActionFail as exc:
             return dict(result, failed=True, msg=str(exc))
         missing = [library for library, _trace in missing_libraries()]
+        params, azure_problems = azure_options(params, vault=True)
         problems = (["the Python libraries %s are missing from the controller's Python" % ", ".join(missing)] if missing else []) \
-            + check_azure_params(params, vault=True) + wait_problems(params)
+            + azure_problems + wait_problems(params)
         if problems:
             return dict(result, failed=True, msg="Invalid options: " + "; ".join(problems))
         session = AzureSession(params, check_mode=self._task.check_mode)

@@ -135,8 +135,12 @@ def _hint(status, code):
     return ""
 
 
-def from_exception(exc, context):
-    """Turn an SDK, identity or network exception into a SiteRecoveryError."""
+def from_exception(exc, context, auth_advice=None):
+    """Turn an SDK, identity or network exception into a SiteRecoveryError.
+
+    ``auth_advice``: what to check when no token could be had, for the credential the options chose
+    (``_azure_auth.auth_advice``); without it, the service principal's options are named.
+    """
     if isinstance(exc, SiteRecoveryError):
         return exc
     # Imported here: this module must import without the Azure SDKs.
@@ -146,7 +150,7 @@ def from_exception(exc, context):
         core_errors = None
     if core_errors is not None:
         if isinstance(exc, core_errors.ClientAuthenticationError):
-            return _authentication_error(exc, context)
+            return _authentication_error(exc, context, auth_advice)
         if isinstance(exc, core_errors.HttpResponseError) and getattr(exc, "response", None) is not None:
             return _response_error(exc.response, context)
         if isinstance(exc, core_errors.ServiceRequestError):
@@ -177,7 +181,7 @@ _AUTH_ACTION = (
 )
 
 
-def _authentication_error(exc, context):
+def _authentication_error(exc, context, advice=None):
     """A token that could not be had (identity) or was refused (ARM 401)."""
     response = getattr(exc, "response", None)
     if response is not None:
@@ -197,5 +201,5 @@ def _authentication_error(exc, context):
                 "check tenant (the directory id or domain) and the login endpoint (cloud_environment, AZURE_AUTHORITY_HOST)"
             )
         else:
-            error.recommended_action = _AUTH_ACTION
+            error.recommended_action = advice or _AUTH_ACTION
     return error

@@ -71,8 +71,7 @@ def master_target_candidates(asr, item, records, now):
     candidates = [dict(name=r.get("name"), record=r, checks=asr_master_target_checks(r, item, now, options), vcenter=False) for r in records]
     if not params["hostname"]:
         return candidates, False
-    client = VSphereClient.connect(params["hostname"], params["username"], params["password"], params["port"], params["validate_certs"],
-                                   params["ca_path"])
+    client = VSphereClient.from_params(params)
     machine = protected_machine(params, item)
     try:
         for candidate in candidates:

@@ -224,8 +224,7 @@ def verify(asr):
     original = params["original_vm"] or (machine["name"] if item is not None else None)
     result = dict(changed=False, checks=[], summary={}, protected_machine=machine, datastore_name=None, retention_drive=params["retention_drive"],
                   standalone_esxi=False, original_vm_exists=None, overrides={}, diff=dict(before={}, after={}))
-    client = VSphereClient.connect(params["hostname"], params["username"], params["password"], params["port"], params["validate_certs"],
-                                   params["ca_path"])
+    client = VSphereClient.from_params(params)
     try:
         context = "reading master target %s" % params["name"]
         try:
