@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS, GENERATION_OF_PROVIDER, generation, next_step, running_in, stage
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS, GENERATION_OF_PROVIDER, generation
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import next_step, running_in, stage
 from ansible_collections.siterecovery.vmware.plugins.module_utils._facts import HEALTH_ERROR_FIELDS, pick, pick_each
 
 

@@ -143,7 +143,7 @@ def decide_master_target(plan, candidates, wanted, vcenter_checked):
                      checked_in_vcenter=candidate.get("vcenter", False))
         if candidate is not chosen:
             entry["why_not"] = (_failed_text(candidate["checks"]) if entry["failed"] else
-                                "passes too, with %d warnings (the one chosen has %d)" % (counts["warn"], mt_rules.summary(chosen["checks"])["warn"])
+                                "passes too, with %s warnings (the one chosen has %s)" % (counts["warn"], mt_rules.summary(chosen["checks"])["warn"])
                                 if chosen else "")
         plan.master_targets.append(entry)
     where = "its checks in vCenter and ASR's record" if vcenter_checked else "ASR's record (no vSphere options: not checked in vCenter)"
@@ -153,7 +153,7 @@ def decide_master_target(plan, candidates, wanted, vcenter_checked):
         return None
     others = ["%s (%s)" % (e["name"], e["why_not"]) for e in plan.master_targets if not e["chosen"]]
     counts = mt_rules.summary(chosen["checks"])
-    plan.chose("master target", chosen["name"], "%s; %d checks pass, %d warn (%s)%s" % (
+    plan.chose("master target", chosen["name"], "%s; %s checks pass, %s warn (%s)%s" % (
         "named by %s" % plan.var("master_target") if wanted else "of the machine's OS family and every check passing",
         counts["pass"], counts["warn"], where, "; not chosen: " + "; ".join(others) if others else ""))
     if not vcenter_checked:

@@ -106,7 +106,7 @@ def run(asr):
     with asr.step("reading replicated item %s in vault %s" % (params["name"], asr.vault_name)):
         document = vault.find(params["name"])
     item = item_facts(document)
-    stages = [s for s in params["stages"]]
+    stages = list(params["stages"])
     result = dict(changed=False, replicated_item=item, stages=stages, group=None)
     if item["provider"] not in FAILBACK_PROVIDER_OF:
         raise SiteRecoveryError("%s is a %s item: the failback path is for VMware VMs and physical servers (InMageAzureV2, InMage, InMageRcm, "

@@ -24,7 +24,7 @@ def credentials_file(home, lab):
     (home / ".azure" / "credentials").write_text(
         "[default]\nclient_id=%s\ntenant=%s\nsecret=%s\n\n[ops-cert]\nclient_id=%s\ntenant=%s\nx509_certificate_path=%s\n"
         "client_certificate_password=%s\n" % (lab.client_id, lab.tenant_domain, lab.client_secret, lab.client_id, lab.tenant_id,
-                                               lab.client_certificate_with_password_path, lab.client_certificate_password))
+                                              lab.client_certificate_with_password_path, lab.client_certificate_password))
 
 
 def grants_since(lab, before):

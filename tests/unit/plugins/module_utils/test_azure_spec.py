@@ -141,7 +141,8 @@ def test_auto_takes_the_default_profile_of_the_credentials_file(home):
     (home / ".azure" / "credentials").write_text(PROFILES)
     resolved, problems = azure_options(NOTHING, environ={})
     assert problems == []
-    assert (resolved["secret"], resolved["subscription_id"], resolved["credentials_from"]) == ("from-the-file", "22222222-2222-2222-2222-222222222222", "default")
+    assert (resolved["secret"], resolved["subscription_id"], resolved["credentials_from"]) == (
+        "from-the-file", "22222222-2222-2222-2222-222222222222", "default")
 
 
 def test_options_given_win_over_the_file_in_auto(home):
@@ -176,8 +177,8 @@ def test_credential_file_without_a_file(home):
 
 
 def test_awx_username_mode_is_refused_saying_what_to_use(home):
-    _resolved, problems = azure_options(dict(NOTHING, subscription_id=SUB), environ={"AZURE_AD_USER": "ops@contoso.com",
-                                                                                      "AZURE_PASSWORD": "hunter2"})
+    _resolved, problems = azure_options(dict(NOTHING, subscription_id=SUB),
+                                        environ={"AZURE_AD_USER": "ops@contoso.com", "AZURE_PASSWORD": "hunter2"})
     assert problems == [USERNAME_REFUSED]
     assert "Client ID, Client Secret and Tenant ID" in USERNAME_REFUSED and "multi-factor" in USERNAME_REFUSED
     # AWX sets both only in username mode; with a service principal it sets none of them.
