@@ -16,7 +16,7 @@ POST /lab/replicate {"item": "vm-lin-01", "minutes": 10}: the item has replicate
 POST /lab/reset     back to the scenario's start (items, jobs, Azure VMs, faults; on-premises VMs powered on)
 GET  /lab/jobs      every job the vault has run: id, item (machine), action, scenario, state, start and end
 POST /lab/gate      {"method": "POST", "path": "unplannedFailover", "hold": true}: matching ARM requests wait, before they are
-                    handled, until {"hold": false}; GET /lab/gate names the requests waiting (a test lets two runs' writes go at once)
+                    handled, until {"hold": false} (all at once) or {"let_go": 1} (the oldest); GET /lab/gate names those waiting
 """
 
 from __future__ import annotations
@@ -42,12 +42,13 @@ GATE_MAX_SECONDS = 600
 
 
 class Gate:
-    """ARM requests kept waiting before they are handled, until the gate opens (POST /lab/gate)."""
+    """ARM requests kept waiting before they are handled, until the gate opens or lets them go one by one (POST /lab/gate)."""
 
     def __init__(self):
         self.condition = threading.Condition()
         self.rule = None  # (method, compiled path regex) while closed
-        self.waiting = []  # [method, path] of each request waiting now
+        self.waiting = []  # [method, path] of each request waiting now, oldest first
+        self.let_through = []  # the waiting entries let go while the gate stays closed
 
     def _closed_for(self, method, path):
         return self.rule is not None and self.rule[0] in ("*", method) and self.rule[1].search(path)
@@ -69,9 +70,18 @@ class Gate:
             entry = [method, path]
             self.waiting.append(entry)
             deadline = time.monotonic() + GATE_MAX_SECONDS
-            while self._closed_for(method, path) and time.monotonic() < deadline:
+            while self._closed_for(method, path) and not any(e is entry for e in self.let_through) and time.monotonic() < deadline:
                 self.condition.wait(timeout=1)
-            self.waiting.remove(entry)
+            self.waiting = [e for e in self.waiting if e is not entry]
+            self.let_through = [e for e in self.let_through if e is not entry]
+
+    def let_go(self, count):
+        """Let the ``count`` oldest waiting requests go; the gate stays closed for the others. How many were let go."""
+        with self.condition:
+            chosen = [e for e in self.waiting if not any(e is t for t in self.let_through)][:count]
+            self.let_through.extend(chosen)
+            self.condition.notify_all()
+            return len(chosen)
 
     def view(self):
         with self.condition:
@@ -296,10 +306,16 @@ def jobs_run():
 @blueprint.route("/gate", methods=["GET", "POST"])
 def gate():
     """{"method": "POST" (default "*"), "path": "regex" (default ".*"), "hold": true}: matching ARM requests wait before they are
-    handled until {"hold": false}, which lets them all go at once. GET: the gate and the requests waiting at it."""
+    handled until {"hold": false}, which lets them all go at once; {"let_go": 1} lets the oldest one go and keeps the gate
+    closed ("let" in the answer: how many went). GET: the gate and the requests waiting at it."""
     door = current_app.config["GATE"]
     if request.method == "POST":
         body = request.get_json(silent=True) or {}
+        if body.get("let_go") is not None:
+            if not isinstance(body["let_go"], int) or body["let_go"] < 1:
+                return _bad("let_go must be a whole number >= 1")
+            let = door.let_go(body["let_go"])
+            return jsonify(dict(door.view(), let=let))
         if body.get("hold", True):
             try:
                 door.close(str(body.get("method", "*")).upper(), body.get("path", ".*"))

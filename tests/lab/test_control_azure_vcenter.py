@@ -385,3 +385,29 @@ def test_a_closed_gate_keeps_matching_requests_until_it_opens(classic):
         thread.join(timeout=30)
     assert sorted(answers) == [202, 409]
     assert [j["action"] for j in control(classic, "jobs")] == ["unplannedFailover"]
+
+
+def test_a_gate_lets_its_requests_go_one_by_one(classic):
+    """The second POST let go after the first one's job has ended: ASR refuses it as not allowed in the new state (400)."""
+    control(classic, "gate", verb="POST", method="POST", path="unplannedFailover", hold=True)
+    answers = []
+
+    def post():
+        try:
+            classic.client.replication_protected_items.begin_unplanned_failover(*classic.address("vm-win-01"), FAILOVER, polling=False)
+            answers.append(202)
+        except HttpResponseError as error:
+            answers.append(error.status_code)
+
+    posts = [threading.Thread(target=post) for _ in range(2)]
+    for thread in posts:
+        thread.start()
+    labrunner.until(lambda: len(control(classic, "gate")["waiting"]) == 2, "two POSTs at the gate")
+    assert control(classic, "gate", verb="POST", let_go=1)["let"] == 1
+    labrunner.until(lambda: [j["state"] for j in control(classic, "jobs")] == ["Succeeded"], "the first POST's job ended")
+    assert answers == [202] and len(control(classic, "gate")["waiting"]) == 1
+    assert control(classic, "gate", verb="POST", let_go=1)["closed"]
+    for thread in posts:
+        thread.join(timeout=30)
+    assert answers == [202, 400] and len(control(classic, "jobs")) == 1
+    assert control(classic, "gate", verb="POST", let_go=1)["let"] == 0
