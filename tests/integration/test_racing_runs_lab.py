@@ -8,7 +8,9 @@ The second run is launched at moments the lab's control API makes exact instead 
   409, which the run answers by following the other run's job;
 - right after the first run's failover POST was taken, its jobs held running (/lab/hold): the second run reads the
   machines busy with the stage's job and follows it (no preflight: its checks were made before the job started);
-- while the first run's commits are held: the second finds nothing to fail over, and follows the commits.
+- while the first run is in its commit stage (its commit POSTs kept at the gate): the second finds nothing to fail
+  over and both runs' commits are let go one by one, each after the job of the one before has ended, so that the
+  later commit of each machine is refused as not allowed any more (400), which that run reports as done meanwhile.
 
 Following is what the second run does (not stopping with a message): the job template launched twice wants the
 cycle done once, and both runs' summaries then say how it went, with the same job ids. Each case asserts both runs
@@ -164,33 +166,61 @@ def test_two_runs_launched_together_follow_each_others_jobs(installed_env, fresh
     assert_cycle_done_once(lab, (first, second))
 
 
-@pytest.mark.parametrize("action, title, second_says", [
-    # Right after the first run's failover POSTs were taken: the second run reads the machines busy with them.
-    ("unplannedFailover", "fail over to Azure", "fail over to Azure: to do - {m} runs in onprem, stage busy"),
-    # While the first run commits: the second has nothing to fail over, and follows the commits.
-    ("failoverCommit", "commit the failover", "commit the failover: to do - {m} runs in azure, stage busy"),
-], ids=["during-the-failover", "during-the-commit"])
-def test_a_second_run_follows_the_first_runs_jobs(installed_env, fresh, tmp_path, action, title, second_says):
-    """failover.yml twice (its failover and commit: what the race is about, at a third of full_cycle's time)."""
+def test_a_second_run_follows_the_first_runs_failover(installed_env, fresh, tmp_path):
+    """Launched right after the first run's failover POSTs were taken (their jobs held): the second run reads the machines
+    busy with them and follows them, without their preflight. failover.yml twice: its failover and commit, what the race
+    is about, at a third of full_cycle's time."""
     lab = fresh
     for machine in MACHINES:
-        hold(lab, machine, action)
+        hold(lab, machine, "unplannedFailover")
     first = Run("first", installed_env, lab, tmp_path, playbook="failover")
     second = None
     try:
-        started = until(lambda: running_jobs(lab, action), "the first run's %s jobs" % action, still=first.running)
+        started = until(lambda: running_jobs(lab, "unplannedFailover"), "the first run's failover jobs", still=first.running)
         second = Run("second", installed_env, lab, tmp_path, playbook="failover")
-        until(lambda: all(second.shows(second_says.format(m=m), *following(started[m], m, title)) for m in MACHINES),
-              "the second run following the first run's %s jobs" % action, still=second.running)
-        assert all(first.shows(*following(started[m], m, title)) for m in MACHINES), first.output()
+        until(lambda: all(second.shows("fail over to Azure: to do - %s runs in onprem, stage busy" % m, *following(started[m], m, "fail over to Azure"))
+                          for m in MACHINES), "the second run following the first run's failover jobs", still=second.running)
+        assert all(first.shows(*following(started[m], m, "fail over to Azure")) for m in MACHINES), first.output()
+        assert "is not ready to fail over" not in second.output()
     finally:
         for machine in MACHINES:
-            release(lab, machine, action)
+            release(lab, machine, "unplannedFailover")
     first.end()
     second.end()
     assert_cycle_done_once(lab, (first, second), failover_only=True)
-    if action == "failoverCommit":
-        assert "fail over to Azure: nothing to do" in second.output()
+
+
+def test_a_second_run_launched_during_the_first_runs_commit_finds_it_done(installed_env, fresh, tmp_path):
+    """The first run is in its commit stage (its commit POSTs kept at the lab's gate) when the second starts: the second
+    has nothing to fail over, and reads both machines still to commit. The four commit POSTs are let go one by one, each
+    once the one before it was answered and its job ended: the later POST of each machine is refused (400, not allowed
+    once committed), and that run says the commit was done by another run meanwhile instead of failing."""
+    lab = fresh
+    control(lab, "gate", "POST", method="POST", path="/failoverCommit$", hold=True)
+    first = Run("first", installed_env, lab, tmp_path, playbook="failover")
+    second = None
+
+    def at_gate(count):
+        return lambda: len(control(lab, "gate")["waiting"]) == count
+
+    try:
+        until(at_gate(2), "the first run's commit POSTs at the gate", still=first.running)
+        second = Run("second", installed_env, lab, tmp_path, playbook="failover")
+        until(at_gate(4), "the second run's commit POSTs at the gate", still=second.running)
+        assert all(second.shows("fail over to Azure: nothing to do - %s runs in azure" % m) for m in MACHINES), second.output()
+        for left in (3, 2, 1, 0):
+            control(lab, "gate", "POST", let_go=1)
+            until(lambda: len([r for r in control(lab, "requests") if r["path"].endswith("/failoverCommit")]) == 4 - left
+                  and all(j["state"] == "Succeeded" for j in control(lab, "jobs")), "the commit POST let go answered, its job ended")  # noqa: B023
+    finally:
+        control(lab, "gate", "POST", hold=False)
+    first.end()
+    second.end()
+    statuses = [r["status"] for r in control(lab, "requests") if r["path"].endswith("/failoverCommit")]
+    assert sorted(statuses) == [202, 202, 400, 400], statuses
+    assert_cycle_done_once(lab, (first, second), failover_only=True)
+    said = first.output() + second.output()
+    assert all(("%s is committed already" % m) in said and "done by another run meanwhile" in said for m in MACHINES), said
 
 
 # A rerun while a stage's job runs (#12, #11): the earlier run's wait ran out (here: the module started the job without
