@@ -16,12 +16,17 @@ POST /lab/replicate {"item": "vm-lin-01", "minutes": 10}: the item has replicate
                     reprotect or commit (its recovery points of that time exist now), instead of the test waiting for them
 POST /lab/paging    {"page_size": 2}: compute usages and VM sizes answer in pages with nextLink ($skiptoken); 0 or null: one page
 POST /lab/reset     back to the scenario's start (items, jobs, Azure VMs, faults; on-premises VMs powered on)
+GET  /lab/jobs      every job the vault has run: id, item (machine), action, scenario, state, start and end
+POST /lab/gate      {"method": "POST", "path": "unplannedFailover", "hold": true}: matching ARM requests wait, before they are
+                    handled, until {"hold": false} (all at once) or {"let_go": 1} (the oldest); GET /lab/gate names those waiting
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+import threading
+import time
 
 from flask import Blueprint, current_app, jsonify, request
 
@@ -32,6 +37,58 @@ from .fabrics import set_component_state
 blueprint = Blueprint("control", __name__, url_prefix="/lab")
 HTTP_FAULTS = ("400", "429", "500", "503", "drop", "drop_after")
 STAGES = ("protected", "failed_over", "committed", "reprotected", "failed_back", "failback_committed")
+
+
+# How long a request waits at a closed gate at most: a gate a test forgot does not hold the lab's threads for ever.
+GATE_MAX_SECONDS = 600
+
+
+class Gate:
+    """ARM requests kept waiting before they are handled, until the gate opens or lets them go one by one (POST /lab/gate)."""
+
+    def __init__(self):
+        self.condition = threading.Condition()
+        self.rule = None  # (method, compiled path regex) while closed
+        self.waiting = []  # [method, path] of each request waiting now, oldest first
+        self.let_through = []  # the waiting entries let go while the gate stays closed
+
+    def _closed_for(self, method, path):
+        return self.rule is not None and self.rule[0] in ("*", method) and self.rule[1].search(path)
+
+    def close(self, method, pattern):
+        with self.condition:
+            self.rule = (method, re.compile(pattern, re.IGNORECASE))
+
+    def open(self):
+        with self.condition:
+            self.rule = None
+            self.condition.notify_all()
+
+    def pass_through(self, method, path):
+        """Return at once when the gate is open for this request; else when it opens (or after GATE_MAX_SECONDS)."""
+        with self.condition:
+            if not self._closed_for(method, path):
+                return
+            entry = [method, path]
+            self.waiting.append(entry)
+            deadline = time.monotonic() + GATE_MAX_SECONDS
+            while self._closed_for(method, path) and not any(e is entry for e in self.let_through) and time.monotonic() < deadline:
+                self.condition.wait(timeout=1)
+            self.waiting = [e for e in self.waiting if e is not entry]
+            self.let_through = [e for e in self.let_through if e is not entry]
+
+    def let_go(self, count):
+        """Let the ``count`` oldest waiting requests go; the gate stays closed for the others. How many were let go."""
+        with self.condition:
+            chosen = [e for e in self.waiting if not any(e is t for t in self.let_through)][:count]
+            self.let_through.extend(chosen)
+            self.condition.notify_all()
+            return len(chosen)
+
+    def view(self):
+        with self.condition:
+            return dict(closed=self.rule is not None, method=self.rule[0] if self.rule else None,
+                        path=self.rule[1].pattern if self.rule else None, waiting=[list(w) for w in self.waiting])
 
 
 def _bad(message):
@@ -249,6 +306,44 @@ def paging():
     return jsonify(page_size=size or None)
 
 
+@blueprint.route("/jobs")
+def jobs_run():
+    """Every job of the vault, oldest first: which item (machine) and action, ASR's scenario name, its state now."""
+    vault = current_app.config["VAULT"]
+    jobs = current_app.config["JOBS"]
+    with jobs.lock:
+        jobs.advance()
+        now = vault.clock.now()
+        machines = {i.id.lower(): i.machine.name for i in vault.items.values()}
+        listed = [dict(id=j.id, item=machines.get(j.item_id.lower(), j.target_name), action=j.action, scenario=j.scenario_name,
+                       state=j.state(now), start=iso(j.created), end=iso(j.end_time) if j.end_time and j.end_time <= now else None)
+                  for j in sorted(jobs.jobs.values(), key=lambda j: j.created)]
+        return jsonify(listed)
+
+
+@blueprint.route("/gate", methods=["GET", "POST"])
+def gate():
+    """{"method": "POST" (default "*"), "path": "regex" (default ".*"), "hold": true}: matching ARM requests wait before they are
+    handled until {"hold": false}, which lets them all go at once; {"let_go": 1} lets the oldest one go and keeps the gate
+    closed ("let" in the answer: how many went). GET: the gate and the requests waiting at it."""
+    door = current_app.config["GATE"]
+    if request.method == "POST":
+        body = request.get_json(silent=True) or {}
+        if body.get("let_go") is not None:
+            if not isinstance(body["let_go"], int) or body["let_go"] < 1:
+                return _bad("let_go must be a whole number >= 1")
+            let = door.let_go(body["let_go"])
+            return jsonify(dict(door.view(), let=let))
+        if body.get("hold", True):
+            try:
+                door.close(str(body.get("method", "*")).upper(), body.get("path", ".*"))
+            except re.error as exc:
+                return _bad("path is not a regular expression: %s" % exc)
+        else:
+            door.open()
+    return jsonify(door.view())
+
+
 @blueprint.route("/reset", methods=["POST"])
 def reset():
     vault = current_app.config["VAULT"]
@@ -260,6 +355,7 @@ def reset():
         current_app.config["VAULT"] = fresh
         current_app.config["HTTP_FAULTS"].clear()
         current_app.config["PAGE_SIZE"] = None
+        current_app.config["GATE"].open()
         for item in fresh.items.values():
             fresh.onprem_power(item, True)
         return jsonify(reset=True, at=datetime.datetime.now(datetime.timezone.utc).isoformat())
