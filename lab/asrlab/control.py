@@ -78,7 +78,8 @@ def state():
 def add_fault():
     """{"kind": "400"|"429"|"500"|"503"|"504"|"drop"|"drop_after", "method": "POST", "path": "regex", "count": 1, "retry_after": 2,
     "error": {"code", "message", "possibleCauses", "recommendedAction"} (the body of a 400), "item": "vm-win-01" (only the
-    requests whose path names that item or one of its jobs), "after": true (500, 503, 504: the request is handled first)}
+    requests whose path names that item or one of its jobs), "after": true (500, 503, 504: the request is handled first),
+    "skip": 1 (the first N matching requests pass, the fault meets the next ones)}
     or {"kind": "job", "action": "unplannedFailover", "item": "vm-win-01", "fail_at_task": 3, "error": {...}, "count": 1}
     or {"kind": "job", "never_ends": true, ...} or {"kind": "job", "suspend_at_task": 1, ...} (Suspended until resumed).
     "drop" closes the connection before the request is handled,
@@ -113,7 +114,8 @@ def add_fault():
             return _bad("no item %r (items: %s)" % (fault.get("item"), ", ".join(i.machine.name for i in vault.items.values())))
         item = found.machine.name
     entry = dict(kind=kind, method=str(fault.get("method", "*")).upper(), path=fault.get("path", ".*"), count=count,
-                 retry_after=int(fault.get("retry_after", 1)), error=fault.get("error"), item=item, after=after)
+                 retry_after=int(fault.get("retry_after", 1)), error=fault.get("error"), item=item, after=after,
+                 skip=int(fault.get("skip", 0)))
     current_app.config["HTTP_FAULTS"].append(entry)
     return jsonify(entry), 201
 
@@ -140,6 +142,9 @@ def take_http_fault(method, path):
     for fault in faults:
         if fault["method"] in ("*", method) and re.search(fault["path"], path, re.IGNORECASE) \
                 and (fault.get("item") is None or _names_item(path, fault["item"])):
+            if fault.get("skip", 0) > 0:  # this one passes: the fault is for a later one
+                fault["skip"] -= 1
+                continue
             fault["count"] -= 1
             if fault["count"] <= 0:
                 faults.remove(fault)
