@@ -3,7 +3,10 @@
 GET  /lab/requests  every ARM request answered: time, method, path, status, seconds
 GET  /lab/grants    every token the lab's Entra ID gave: time, client id, grant (secret, certificate, federated)
 GET  /lab/state     each item's phase, provider, state and where it runs; the Azure VMs; pending faults
-POST /lab/faults    faults for the next N matching requests or jobs (see FAULT_KINDS)
+POST /lab/faults    faults for the next N matching requests or jobs (see HTTP_FAULTS and add_fault)
+POST /lab/outage    {"seconds": 60}: ARM drops every request unanswered for that long (the control API stays up)
+POST /lab/restart   {"down_seconds": 5}: the lab stops listening and closes every connection, then listens again on the
+                    same port with its state kept (jobs went on meanwhile), as a service restarted behind its address
 POST /lab/health    mark an item as needing a resync: {"item": "vm-win-01", "resync_required": true}
 POST /lab/stage     put an item straight into a stage of the cycle: {"item": "vm-win-01", "stage": "committed"}
 POST /lab/component a fabric component's health: {"kind": "process_server", "name": "cs-lab-01", "health": "Critical",
@@ -35,7 +38,9 @@ from .cycle import OPERATION_OF_ACTION, PHASES
 from .fabrics import set_component_state
 
 blueprint = Blueprint("control", __name__, url_prefix="/lab")
-HTTP_FAULTS = ("400", "429", "500", "503", "drop", "drop_after")
+HTTP_FAULTS = ("400", "429", "500", "503", "504", "drop", "drop_after")
+# The faults that can come after the request was handled ("after": true): the write took effect, the answer is this error.
+AFTER_FAULTS = ("500", "503", "504")
 STAGES = ("protected", "failed_over", "committed", "reprotected", "failed_back", "failback_committed")
 
 
@@ -134,8 +139,10 @@ def state():
 
 @blueprint.route("/faults", methods=["POST"])
 def add_fault():
-    """{"kind": "400"|"429"|"500"|"503"|"drop"|"drop_after", "method": "POST", "path": "regex", "count": 1, "retry_after": 2,
-    "error": {"code", "message", "possibleCauses", "recommendedAction"} (the body of a 400)}
+    """{"kind": "400"|"429"|"500"|"503"|"504"|"drop"|"drop_after", "method": "POST", "path": "regex", "count": 1, "retry_after": 2,
+    "error": {"code", "message", "possibleCauses", "recommendedAction"} (the body of a 400), "item": "vm-win-01" (only the
+    requests whose path names that item or one of its jobs), "after": true (500, 503, 504: the request is handled first),
+    "skip": 1 (the first N matching requests pass, the fault meets the next ones)}
     or {"kind": "job", "action": "unplannedFailover", "item": "vm-win-01", "fail_at_task": 3, "error": {...}, "count": 1}
     or {"kind": "job", "never_ends": true, ...} or {"kind": "job", "suspend_at_task": 1, ...} (Suspended until resumed).
     "drop" closes the connection before the request is handled,
@@ -159,10 +166,37 @@ def add_fault():
         re.compile(fault.get("path", ".*"))
     except re.error as exc:
         return _bad("path is not a regular expression: %s" % exc)
+    after = bool(fault.get("after"))
+    if after and kind not in AFTER_FAULTS:
+        return _bad("after applies to %s only (drop_after is the dropped answer)" % ", ".join(AFTER_FAULTS))
+    item = None
+    if fault.get("item") is not None:
+        vault = current_app.config["VAULT"]
+        found = _item(vault, fault)
+        if found is None:
+            return _bad("no item %r (items: %s)" % (fault.get("item"), ", ".join(i.machine.name for i in vault.items.values())))
+        item = found.machine.name
     entry = dict(kind=kind, method=str(fault.get("method", "*")).upper(), path=fault.get("path", ".*"), count=count,
-                 retry_after=int(fault.get("retry_after", 1)), error=fault.get("error"))
+                 retry_after=int(fault.get("retry_after", 1)), error=fault.get("error"), item=item, after=after,
+                 skip=int(fault.get("skip", 0)))
     current_app.config["HTTP_FAULTS"].append(entry)
     return jsonify(entry), 201
+
+
+_JOB_PATH = re.compile(r"/(?:replicationJobs|replicationOperationStatus|operationresults)/([^/?]+)", re.IGNORECASE)
+
+
+def _names_item(path, machine):
+    """True when ``path`` names the item of ``machine`` or one of its jobs."""
+    vault = current_app.config["VAULT"]
+    item = next((i for i in vault.items.values() if i.machine.name == machine), None)
+    if item is None:
+        return False
+    if "/replicationprotecteditems/%s" % item.name.lower() in path.lower():
+        return True
+    found = _JOB_PATH.search(path)
+    job = current_app.config["JOBS"].get(found.group(1)) if found else None
+    return job is not None and job.item_id.lower() == item.id.lower()
 
 
 def take_http_fault(method, path):
@@ -171,12 +205,56 @@ def take_http_fault(method, path):
     query = request.query_string.decode("utf-8", "replace")
     for fault in faults:
         if fault["method"] in ("*", method) and (re.search(fault["path"], path, re.IGNORECASE)
-                                                 or re.search(fault["path"], path + "?" + query, re.IGNORECASE)):
+                                                 or re.search(fault["path"], path + "?" + query, re.IGNORECASE)) \
+                and (fault.get("item") is None or _names_item(path, fault["item"])):
+            if fault.get("skip", 0) > 0:  # this one passes: the fault is for a later one
+                fault["skip"] -= 1
+                continue
             fault["count"] -= 1
             if fault["count"] <= 0:
                 faults.remove(fault)
             return fault
     return None
+
+
+@blueprint.route("/outage", methods=["POST"])
+def outage():
+    """{"seconds": 60}: every ARM request is dropped unanswered (the connection closed) for that long; 0 ends an outage."""
+    body = request.get_json(silent=True) or {}
+    try:
+        seconds = float(body.get("seconds", 60))
+    except (TypeError, ValueError):
+        return _bad("seconds must be a number")
+    if seconds < 0:
+        return _bad("seconds must be 0 or more")
+    current_app.config["OUTAGE_UNTIL"] = time.monotonic() + seconds
+    return jsonify(seconds=seconds, until=iso(datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds)))
+
+
+def outage_on():
+    """True while an outage of /lab/outage lasts."""
+    return time.monotonic() < current_app.config.get("OUTAGE_UNTIL", 0)
+
+
+@blueprint.route("/restart", methods=["POST"])
+def restart():
+    """{"down_seconds": 5}: stop listening and close every connection, then listen again on the same port, the state kept.
+
+    Only a lab started by ``python -m asrlab`` can restart (it owns the server); the answer comes before the restart."""
+    body = request.get_json(silent=True) or {}
+    restarter = current_app.config.get("RESTART")
+    if restarter is None:
+        return _bad("this lab was not started by python -m asrlab: it cannot restart")
+    try:
+        down = float(body.get("down_seconds", 5))
+    except (TypeError, ValueError):
+        return _bad("down_seconds must be a number")
+    if not 0 <= down <= 600:
+        return _bad("down_seconds must be between 0 and 600")
+    answer = jsonify(restarting=True, down_seconds=down)
+    answer.headers["Connection"] = "close"
+    answer.call_on_close(lambda: restarter(down))  # once the answer is sent
+    return answer
 
 
 @blueprint.route("/stage", methods=["POST"])
@@ -356,6 +434,7 @@ def reset():
         current_app.config["HTTP_FAULTS"].clear()
         current_app.config["PAGE_SIZE"] = None
         current_app.config["GATE"].open()
+        current_app.config["OUTAGE_UNTIL"] = 0
         for item in fresh.items.values():
             fresh.onprem_power(item, True)
         return jsonify(reset=True, at=datetime.datetime.now(datetime.timezone.utc).isoformat())

@@ -11,6 +11,8 @@ The wait itself is the module's: ``_asr_wait.wait``, with the same options (docs
 
 from __future__ import annotations
 
+import os
+
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
@@ -23,6 +25,22 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec im
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 
 display = Display()
+
+
+def _while_run_lives(parent):
+    """The wait's progress printer; it ends the wait once ansible-playbook (the worker's parent) is gone.
+
+    A worker process has a session of its own: after ansible-playbook was killed (kill -9, the OOM killer), it would
+    read the job on for up to its timeout with nobody to tell. At its next read it stops; the job runs on, and a rerun
+    follows it."""
+
+    def progress(line):
+        if os.getppid() != parent:
+            raise SiteRecoveryError("the ansible-playbook run of this wait is gone (process %d ended): the wait stops here; the job was "
+                                    "left running, and a rerun follows it" % parent, code="RunGone")
+        display.display(line)
+
+    return progress
 
 
 class ActionModule(ActionBase):
@@ -48,7 +66,7 @@ class ActionModule(ActionBase):
             return dict(result, failed=True, msg="Invalid options: " + "; ".join(problems))
         session = AzureSession(params, check_mode=self._task.check_mode)
         try:
-            result.update(wait(session, progress=display.display))
+            result.update(wait(session, progress=_while_run_lives(os.getppid())))
         except SiteRecoveryError as error:
             result.update(error.to_result(), failed=True)
         return result

@@ -108,11 +108,13 @@ def job_error(facts, context):
 class JobWaiter:
     """Follows a job until it ends, up to ``timeout`` seconds, reading it every ``sleep`` seconds (one :class:`Poll`)."""
 
-    def __init__(self, read, timeout, sleep, progress=None, clock=time.monotonic, pause=time.sleep, timeout_option="wait_timeout"):
+    def __init__(self, read, timeout, sleep, progress=None, clock=time.monotonic, pause=time.sleep, timeout_option="wait_timeout",
+                 failed=None):
         self.read = read
         self.timeout = timeout
         self.sleep = sleep
         self.progress = progress  # called with the job's facts at each read
+        self.failed = failed  # called with (error, seconds until the next read) after each read that failed and is read again
         self.clock = clock
         self.pause = pause
         self.timeout_option = timeout_option  # how the caller names the timeout, for the message
@@ -123,7 +125,7 @@ class JobWaiter:
         poll = self.poll = Poll(self.timeout, self.sleep, clock=self.clock, pause=self.pause)
         try:
             facts = poll.until(lambda: job_facts(self.read(job_id)), lambda f: f["state"] in ENDED or f["state"] == "Suspended",
-                               progress=self.progress)
+                               progress=self.progress, failed=self.failed)
         except PollTimeout as out:
             raise wait_timeout_error(context, job_id, out, self.timeout_option) from None
         if facts["state"] in ("Failed", "Cancelled"):

@@ -31,6 +31,7 @@ class SiteRecoveryError(Exception):
         self.request_id = request_id
         self.details = details or []
         self.job = job  # the job's facts, when the error is a job's
+        self.retry_after = None  # the seconds a 429 or 503 asked to wait (Retry-After), for a wait that reads again
 
     def to_result(self):
         """The fields for ``fail_json``: ``msg`` plus an ``error`` dict without empty values."""
@@ -114,7 +115,7 @@ def error_from_response(status, headers, body, context):
         possible = next((d.get("possible_causes") for d in details if d.get("possible_causes")), None)
         action = next((d.get("recommended_action") for d in details if d.get("recommended_action")), None)
     hint = _hint(status, code)
-    return SiteRecoveryError(
+    found = SiteRecoveryError(
         "%s failed: %s%s" % (context, message, hint),
         code=code,
         possible_causes=possible,
@@ -124,6 +125,16 @@ def error_from_response(status, headers, body, context):
         request_id=headers.get("x-ms-request-id"),
         details=details,
     )
+    found.retry_after = _seconds(headers.get("retry-after"))
+    return found
+
+
+def _seconds(text):
+    """A Retry-After in seconds (its delay-seconds form); None for none or an HTTP date."""
+    try:
+        return max(float(text), 0) if text not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _hint(status, code):
