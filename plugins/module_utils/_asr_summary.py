@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import parse_time
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS
 
 UNKNOWN_JOB = dict(job_id=None, job_state=None, job_start=None, job_end=None, job_seconds=None, recovery_point=None)
 
@@ -134,8 +135,8 @@ def _state_now(final, run, item, stage_table):
     """(running_in, stage, provider, protection_state, forward, as_of) from the final read, else from the run's own record:
     where the last stage done leaves the machine (the stage table), or the machine's last read."""
     if final:
-        return (final.get("running_in"), final.get("stage"), final.get("provider"), final.get("protection_state"), None,
-                "the vault, read at the end of the run")
+        return (final.get("running_in"), final.get("stage"), final.get("provider"), final.get("protection_state"),
+                final.get("replicates_to_azure"), "the vault, read at the end of the run")
     done = [name for name, stage in run.items() if stage.get("status") == "done"]
     last = list(run)[-1] if run else None
     if done and last == done[-1]:
@@ -143,7 +144,7 @@ def _state_now(final, run, item, stage_table):
         return (to["running_in"], to["stage"], None, None, to["forward"],
                 "this run's record: where %s left it (the final read failed)" % stage_table[last]["title"])
     if item:
-        return (item.get("running_in"), item.get("stage"), item.get("provider"), item.get("protection_state"), None,
+        return (item.get("running_in"), item.get("stage"), item.get("provider"), item.get("protection_state"), item.get("replicates_to_azure"),
                 "this run's last read of the machine (the final read failed or was not made)")
     return None, None, None, None, None, "unknown: the machine was never read"
 
@@ -156,8 +157,8 @@ def machine_record(host, data, final, stage_table, stage_order, now):
     cycle = (final or {}).get("last_cycle") or {}
     stages = _merged_stages(run, cycle.get("stages") or {}, stage_table, stage_order)
     running, stage, provider, protection, forward, as_of = _state_now(final, run, item, stage_table)
-    if forward is None:
-        forward = provider in ("InMageAzureV2", "InMageRcm") if provider else None
+    if forward is None and provider:
+        forward = provider in FORWARD_PROVIDERS
     failed = data.get("run_error") is not None or any(s.get("status") == "failed" for s in run.values())
     statuses = [s.get("status") for s in run.values()]
     if failed:
