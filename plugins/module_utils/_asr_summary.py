@@ -199,7 +199,9 @@ def machine_record(host, data, final, stage_table, stage_order, now):
         error=data.get("run_error"),
         left_alone=bool(data.get("left_alone")),
         stages=stages,
-        achieved_rpo_seconds=(point or {}).get("age_seconds"),
+        # Achieved only by a failover that completed: a failed one's point is in its stage's line, not in the fleet's worst.
+        achieved_rpo_seconds=(point or {}).get("age_seconds") if (stages.get("failover_to_azure") or {}).get("status") in ("done", "done earlier")
+        else None,
         achieved_rto_seconds=failover.get("seconds") if failover.get("status") == "done" else None,
         failback_rpo_seconds=((stages.get("failback_to_onprem") or {}).get("recovery_point") or {}).get("age_seconds"),
         failback_rto_seconds=failback.get("seconds") if failback.get("status") == "done" else None,
@@ -238,7 +240,9 @@ def totals(machines):
         count[record["status"]] = count.get(record["status"], 0) + 1
     return dict(
         machines=len(machines), done=count.get("done", 0), skipped=count.get("skipped", 0) + count.get("left alone", 0),
-        left_alone=count.get("left alone", 0), failed=count.get("failed", 0), not_started=count.get("not started", 0),
+        # failed: every machine that failed, not_started: those of them that failed before their first stage
+        left_alone=count.get("left alone", 0), failed=sum(1 for r in machines.values() if r["failed"]),
+        not_started=sum(1 for r in machines.values() if r["failed"] and r["status"] == "not started"),
         would_run=count.get("would run", 0),
         worst_rto=_worst(machines, "achieved_rto_seconds"), worst_rpo=_worst(machines, "achieved_rpo_seconds"),
         worst_failback_rto=_worst(machines, "failback_rto_seconds"), worst_failback_rpo=_worst(machines, "failback_rpo_seconds"),
@@ -314,7 +318,9 @@ def summary_lines(document):
             lines.append("  error: %s" % record["error"])
         for name, stage in record["stages"].items():
             lines.append(_stage_line(name, stage))
-        if record.get("achieved_rpo_seconds") is not None or record.get("achieved_rto_seconds") is not None:
+        if (record["stages"].get("failover_to_azure") or {}).get("status") == "failed":
+            lines.append("  achieved RPO unknown, RTO unknown: the failover to Azure did not complete")
+        elif record.get("achieved_rpo_seconds") is not None or record.get("achieved_rto_seconds") is not None:
             lines.append("  achieved RPO %s, RTO %s" % (_seconds(record["achieved_rpo_seconds"]),
                                                         _seconds(record["achieved_rto_seconds"])
                                                         if record["achieved_rto_seconds"] is not None else "unknown (the failover was not done by this run)"))
@@ -324,8 +330,9 @@ def summary_lines(document):
             lines.append("  WARNING %s" % text)
     total = document["totals"]
     counts = ", ".join("%s %s" % (total[key], word) for key, word in (
-        ("done", "done"), ("skipped", "skipped"), ("failed", "failed"), ("not_started", "not started"), ("would_run", "would run"))
-        if total[key] or key in ("done", "skipped", "failed"))
+        ("done", "done"), ("skipped", "skipped"), ("failed", "failed"), ("would_run", "would run")) if total[key] or key != "would_run")
+    if total["not_started"]:
+        counts += " (%d before their first stage)" % total["not_started"]
     worst = "; ".join("worst %s %s s (%s)" % (word, total[key]["seconds"], total[key]["machine"])
                       for key, word in (("worst_rto", "RTO"), ("worst_rpo", "RPO"), ("worst_failback_rto", "failback RTO"),
                                         ("worst_failback_rpo", "failback RPO")) if total[key])

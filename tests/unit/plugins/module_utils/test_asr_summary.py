@@ -62,7 +62,9 @@ def test_a_failed_machine_prints_no_empty_seconds():
     text = "\n".join(lines)
     assert "(InProgress,  s)" not in text and "RTO  s" not in text and "None" not in text
     assert "job j1 (InProgress, started 2026-12-03T01:50:00Z)" in text
-    assert "achieved RPO 300.0 s, RTO unknown" in text
+    assert "recovery point 2026-12-03T01:45:00Z (300.0 s old)" in text
+    assert "achieved RPO unknown, RTO unknown: the failover to Azure did not complete" in text
+    assert doc["machines"]["vm-01"]["achieved_rpo_seconds"] is None and doc["totals"]["worst_rpo"] is None
     assert doc["machines"]["vm-01"]["status"] == "failed" and doc["totals"]["failed"] == 1
 
 
@@ -74,7 +76,8 @@ def test_a_machine_that_failed_before_its_first_stage_is_in_the_summary():
     lines = summary.summary_lines(doc)
     assert lines[1] == "vm-01: NOT STARTED - where it stands now is unknown"
     assert "error: nothing was sent" in lines[2]
-    assert doc["totals"]["not_started"] == 1
+    assert (doc["totals"]["failed"], doc["totals"]["not_started"]) == (1, 1)
+    assert lines[-1] == "fleet: 1 machine: 0 done, 0 skipped, 1 failed (1 before their first stage)"
 
 
 def test_the_fleet_totals_and_the_worst_machines():

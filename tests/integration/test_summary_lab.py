@@ -1,0 +1,110 @@
+# -*- coding: utf-8 -*-
+"""The run's summary of the installed collection's playbooks on the lab (docs/summary.md; issues #11 and #16): printed
+once per run with the fleet's totals; written from what the run knows when the final read cannot log in; every machine
+in it when all of them fail before their first stage. The pure builder is tested in
+tests/unit/plugins/module_utils/test_asr_summary.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from lab_tasks import Run, writes
+from labrunner import control, hold, release, start_lab, until
+
+SHOWN = "TASK [siterecovery.vmware.asr : Show the summary]"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    running = start_lab(tmp_path_factory.mktemp("lab-summary"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def fresh(lab):
+    control(lab, "reset", "POST")
+    return lab
+
+
+def summary_of(run):
+    return json.loads(run.summary.read_text())
+
+
+def machines_of(lab):
+    return sorted(control(lab, "state")["items"])
+
+
+def assert_clean(out):
+    assert "Traceback" not in out and "NoneType" not in out and "filter 'split'" not in out, out
+    assert "RTO  s" not in out and ",  s)" not in out, out
+
+
+def test_every_machine_failing_before_its_first_stage_is_in_the_summary(installed_env, fresh, tmp_path):
+    before = len(writes(fresh))
+    run = Run("yesterday", installed_env, fresh, tmp_path, limit=None, playbook="failover", extra=("-e", "asr_recovery_point=yesterday"))
+    assert run.end() != 0
+    out = run.output()
+    assert_clean(out)
+    assert len(writes(fresh)) == before
+    summary = summary_of(run)
+    assert sorted(summary["machines"]) == machines_of(fresh)
+    for record in summary["machines"].values():
+        assert record["status"] == "not started" and record["failed"], record
+        assert "asr_recovery_point must be one of" in record["error"], record
+    count = len(summary["machines"])
+    assert out.count(SHOWN) == 1 and out.count("fleet: ") == 1, out
+    assert "fleet: %d machines: 0 done, 0 skipped, %d failed (%d before their first stage)" % (count, count, count) in out, out
+
+
+def test_the_summary_is_shown_once_with_the_fleet_totals(installed_env, fresh, tmp_path):
+    control(fresh, "stage", "POST", item="vm-win-02", stage="committed")
+    control(fresh, "faults", "POST", kind="job", action="unplannedFailover", item="vm-lin-01", fail_at_task=1, count=1)
+    run = Run("fleet", installed_env, fresh, tmp_path, limit=None, playbook="failover")
+    assert run.end() != 0
+    out = run.output()
+    assert_clean(out)
+    summary = summary_of(run)
+    statuses = {host: record["status"] for host, record in summary["machines"].items()}
+    assert statuses == {"vm-win-01": "done", "phys-01": "done", "vm-win-02": "skipped", "vm-lin-01": "failed"}, statuses
+    totals = summary["totals"]
+    assert (totals["machines"], totals["done"], totals["skipped"], totals["failed"]) == (4, 2, 1, 1), totals
+    assert totals["worst_rto"]["machine"] in ("vm-win-01", "phys-01") and totals["worst_rpo"]["machine"] in ("vm-win-01", "phys-01")
+    # Once per run: one summary task, one fleet line, one block per machine (not a copy of the whole summary per host).
+    assert out.count(SHOWN) == 1 and out.count("fleet: 4 machines: 2 done, 1 skipped, 1 failed; worst RTO ") == 1, out
+    for host in statuses:
+        assert out.count('"%s: ' % host) == 1, (host, out)
+    assert summary["finished"].endswith("+00:00") and summary["machines"]["vm-lin-01"]["finished"].endswith("+00:00")
+    failed = summary["machines"]["vm-lin-01"]
+    assert failed["achieved_rto_seconds"] is None and failed["stages"]["failover_to_azure"]["status"] == "failed", failed
+
+
+def test_the_summary_is_written_when_the_final_read_cannot_log_in(installed_env, fresh, tmp_path):
+    """The login endpoint goes down while the commit's job runs (held by the lab, and followed with a token the wait
+    already has): every stage is done, then the summary's read of the vault cannot log in."""
+    machine = "vm-lin-01"
+    hold(fresh, machine, "failoverCommit")
+    run = Run("login-down", installed_env, fresh, tmp_path, limit=(machine,), playbook="failover")
+    try:
+        job = until(lambda: next((j["id"] for j in control(fresh, "jobs") if j["item"] == machine and j["action"] == "failoverCommit"), None),
+                    "the commit job", still=run.running)
+        until(lambda: run.shows("%s: commit the failover: " % machine, " job %s " % job), "the wait following the commit", still=run.running)
+        control(fresh, "login", "POST", down=True)
+    finally:
+        release(fresh, machine, "failoverCommit")
+    try:
+        returncode = run.end()
+    finally:
+        control(fresh, "login", "POST", down=False)
+    out = run.output()
+    assert_clean(out)
+    assert returncode == 0, out
+    summary = summary_of(run)
+    assert [failed["read"] for failed in summary["reads_failed"]] == ["where every machine stands now (the final read)"], summary
+    record = summary["machines"][machine]
+    assert (record["stages"]["failover_to_azure"]["status"], record["stages"]["commit_failover"]["status"]) == ("done", "done"), record
+    assert record["stages"]["commit_failover"]["job_id"] == job
+    assert (record["running_in"], record["stage"]) == ("azure", "committed") and "the final read failed" in record["state_as_of"], record
+    assert "read failed: where every machine stands now (the final read): " in out, out
+    assert out.count(SHOWN) == 1, out
