@@ -336,10 +336,9 @@ def summary_lines(document):
     worst = "; ".join("worst %s %s s (%s)" % (word, total[key]["seconds"], total[key]["machine"])
                       for key, word in (("worst_rto", "RTO"), ("worst_rpo", "RPO"), ("worst_failback_rto", "failback RTO"),
                                         ("worst_failback_rpo", "failback RPO")) if total[key])
-    lines.append("fleet: %d machine%s: %s%s%s" % (total["machines"], "" if total["machines"] == 1 else "s", counts,
-                                                 "; " + worst if worst else "",
-                                                 "; %d warning%s" % (total["warnings"], "" if total["warnings"] == 1 else "s")
-                                                 if total["warnings"] else ""))
+    warned = "; %d warning%s" % (total["warnings"], "" if total["warnings"] == 1 else "s") if total["warnings"] else ""
+    plural = "" if total["machines"] == 1 else "s"
+    lines.append("fleet: %d machine%s: %s%s%s" % (total["machines"], plural, counts, "; " + worst if worst else "", warned))
     for failed in document.get("reads_failed") or []:
         lines.append("read failed: %s: %s" % (failed.get("read"), failed.get("error")))
     return lines

@@ -23,27 +23,12 @@ from __future__ import annotations
 
 import collections
 
-import pytest
 from lab_tasks import RACE_MACHINES, RUN_SECONDS, Run, control, task
-from labrunner import hold, release, start_lab, until
+from labrunner import hold, release, until
 
 MACHINES = RACE_MACHINES
 # The item actions of one whole classic cycle, in order: one job per stage (failback_prepare has none).
 CYCLE_ACTIONS = ["unplannedFailover", "failoverCommit", "reProtect", "unplannedFailover", "failoverCommit", "reProtect"]
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A classic lab of its own: the runs move every machine through the cycle."""
-    running = start_lab(tmp_path_factory.mktemp("lab-race"), ttl=3600)
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def fresh(lab):
-    control(lab, "reset", "POST")
-    return lab
 
 
 def following(job_id, machine, stage_title):

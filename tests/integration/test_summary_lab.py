@@ -8,24 +8,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from lab_tasks import Run, writes
-from labrunner import control, hold, release, start_lab, until
+from labrunner import control, hold, release, until
 
 SHOWN = "TASK [siterecovery.vmware.asr : Show the summary]"
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    running = start_lab(tmp_path_factory.mktemp("lab-summary"))
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def fresh(lab):
-    control(lab, "reset", "POST")
-    return lab
 
 
 def summary_of(run):
