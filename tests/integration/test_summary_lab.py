@@ -53,7 +53,9 @@ def test_once_per_run_with_the_fleet_totals_and_written_when_the_final_read_cann
     control(fresh, "faults", "POST", kind="job", action="unplannedFailover", item="vm-lin-01", fail_at_task=1, count=1)
     machine = "phys-01"
     hold(fresh, machine, "failoverCommit")
-    run = Run("fleet", installed_env, fresh, tmp_path, limit=("vm-win-02", "vm-lin-01", machine), playbook="failover")
+    # The failover on the last app-consistent point, the commit moved first to the newer crash-consistent one (ChangePit).
+    run = Run("fleet", installed_env, fresh, tmp_path, limit=("vm-win-02", "vm-lin-01", machine), playbook="failover",
+              extra=("-e", "asr_recovery_point=latest_app_consistent", "-e", "asr_commit_recovery_point=latest_crash_consistent"))
     try:
         job = until(lambda: next((j["id"] for j in control(fresh, "jobs") if j["item"] == machine and j["action"] == "failoverCommit"), None),
                     "the commit job", still=run.running)
@@ -87,4 +89,11 @@ def test_once_per_run_with_the_fleet_totals_and_written_when_the_final_read_cann
     record = summary["machines"][machine]
     assert (record["stages"]["failover_to_azure"]["status"], record["stages"]["commit_failover"]["status"]) == ("done", "done"), record
     assert record["stages"]["commit_failover"]["job_id"] == job
+    # The achieved RPO is the age of the point committed, not of the one the failover used and the commit discarded.
+    used, commit = record["stages"]["failover_to_azure"]["recovery_point"], record["stages"]["commit_failover"]
+    moved = commit["change_recovery_point"]
+    assert moved["job_id"] in [j["id"] for j in control(fresh, "jobs") if j["item"] == machine and j["action"] == "applyRecoveryPoint"], moved
+    assert commit["recovery_point"]["id"] == moved["recovery_point"]["id"] != used["id"], commit
+    assert record["achieved_rpo_seconds"] == commit["recovery_point"]["age_seconds"] < used["age_seconds"], record
+    assert "recovery point changed first with job %s" % moved["job_id"] in out, out
     assert (record["running_in"], record["stage"]) == ("azure", "committed") and "the final read failed" in record["state_as_of"], record
