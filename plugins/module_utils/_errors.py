@@ -202,6 +202,15 @@ _AUTH_ACTION = (
     "and cloud_environment / AZURE_AUTHORITY_HOST"
 )
 
+# What requests and urllib3 say when the login endpoint refused, reset or dropped the connection, or did not answer.
+_NO_ANSWER = re.compile(r"Connection aborted|Connection refused|Connection reset|RemoteDisconnected|Failed to establish a new connection"
+                        r"|Max retries exceeded|timed out", re.IGNORECASE)
+_NO_ANSWER_ACTION = (
+    "the login endpoint did not answer (a refused, reset or dropped connection): the credentials were not checked; check that "
+    "the login endpoint is reachable from where the task runs (cloud_environment / AZURE_AUTHORITY_HOST, a proxy, a firewall), "
+    "then run again"
+)
+
 
 def _authentication_error(exc, context, advice=None):
     """A token that could not be had (identity) or was refused (ARM 401)."""
@@ -222,6 +231,8 @@ def _authentication_error(exc, context, advice=None):
             error.recommended_action = (
                 "check tenant (the directory id or domain) and the login endpoint (cloud_environment, AZURE_AUTHORITY_HOST)"
             )
+        elif response is None and _NO_ANSWER.search(error.message):
+            error.recommended_action = _NO_ANSWER_ACTION
         else:
             error.recommended_action = advice or _AUTH_ACTION
     return error
