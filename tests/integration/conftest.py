@@ -26,15 +26,16 @@ def installed_env(tarball, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory, request):
-    """A classic lab of the test module's own (a module that needs another defines its own ``lab``)."""
+def own_lab(tmp_path_factory, request):
+    """A classic lab of the test module's own, for tests that move machines through the cycle (tests/conftest.py's
+    ``lab`` is one lab for the whole session)."""
     running = start_lab(tmp_path_factory.mktemp("lab-" + request.module.__name__.rsplit(".", 1)[-1]), ttl=3600)
     yield running
     running.stop()
 
 
 @pytest.fixture
-def fresh(lab):
-    """The module's lab back at its scenario's start."""
-    control(lab, "reset", "POST")
-    return lab
+def fresh(own_lab):
+    """The module's own lab back at its scenario's start."""
+    control(own_lab, "reset", "POST")
+    return own_lab
