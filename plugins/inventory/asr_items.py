@@ -151,9 +151,9 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import build_credential, build_site_recovery_client, missing_libraries
-from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_cloud import CloudConfigError, resolve_cloud
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_session import cloud_endpoints
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import AUTH_SOURCES, check_azure_params, vault_id
-from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError, from_exception
+from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import from_exception
 from ansible_collections.siterecovery.vmware.plugins.module_utils._inventory_facts import check_group_prefix, inventory_hosts
 
 AZURE_OPTIONS = ("auth_source", "subscription_id", "client_id", "secret", "tenant", "cloud_environment", "resource_group", "vault_name")
@@ -210,11 +210,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError("%s needs the Python library %s on the controller (or in the execution environment)" % (self.NAME, library))
         context = "reading the replicated items of vault %s" % params["vault_name"]
         try:
-            try:
-                cloud = resolve_cloud(params["cloud_environment"])
-            except CloudConfigError as exc:
-                raise SiteRecoveryError("cloud_environment: %s" % exc, code="CloudEnvironment",
-                                        recommended_action="use AzureCloud, AzureUSGovernment, AzureChinaCloud or a Resource Manager URL") from exc
+            cloud = cloud_endpoints(params["cloud_environment"])
             client = build_site_recovery_client(build_credential(params, cloud), params["subscription_id"], cloud)
             return VaultReader(client, params["resource_group"], params["vault_name"]).items()
         except Exception as exc:  # pylint: disable=broad-except  # translated, not swallowed
