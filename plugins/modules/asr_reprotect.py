@@ -155,6 +155,7 @@ policy:
 """
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import arm_list
+from ansible_collections.siterecovery.vmware.plugins.module_utils._arm_ids import arm_id_problem
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import address
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
@@ -192,6 +193,10 @@ def read_inputs(asr, action):
 
 def reprotect(asr):
     params = asr.params
+    if params["log_storage_account_id"]:
+        invalid = arm_id_problem("log_storage_account_id", params["log_storage_account_id"], "storage account")
+        if invalid:
+            raise SiteRecoveryError("Invalid options: " + invalid, code="InvalidParameter")
     action = ItemAction(asr, params["name"])
     facts = action.before
     attached = action.running_job_of("reProtect")
