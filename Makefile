@@ -37,6 +37,8 @@ lint: setup $(PYPATH)
 	@echo "== ansible-lint (production profile)"
 	@# The collection is resolved from the source tree (build/pythonpath), not from a network install.
 	@PATH=$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(PYPATH) $(VENV)/bin/ansible-lint --profile production --offline --nocolor
+	@echo "== antsibull-changelog lint"
+	@$(VENV)/bin/antsibull-changelog lint
 
 unit: setup $(PYPATH)
 	@echo "== unit tests"
@@ -71,7 +73,7 @@ demo: setup $(PYPATH)
 BENCH_REPO ?= $(ROOT)
 bench: setup
 	@# Every script runs, even after one that failed; the target fails if any did.
-	@status=0; for script in poll_cost failover_reads realistic_cycle; do \
+	@status=0; for script in poll_cost failover_reads realistic_cycle race_offsets; do \
 		$(VENV)/bin/python bench/$$script.py --repo $(BENCH_REPO) || status=1; done; exit $$status
 
 clean:

@@ -121,6 +121,13 @@ class Lab:
         """GET of the control API: ``requests``, ``state``."""
         return self._get(self.info["control_url"].rstrip("/") + "/" + path)
 
+    def post(self, endpoint, body=None):
+        """POST of the control API (``stage``, ``faults``, ``reset``, ...) with the JSON ``body``; the parsed answer."""
+        request = urllib.request.Request(self.info["control_url"].rstrip("/") + "/" + endpoint, data=json.dumps(body or {}).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, context=self._context, timeout=60) as answer:
+            return json.load(answer)
+
     def requests_between(self, start, end):
         return [r for r in self.control("requests") if start <= r["time"] <= end]
 
@@ -179,9 +186,10 @@ def _children_cpu():
 
 
 def playbook_command(checkout, lab, name, extra_vars, args=()):
-    """(argv, environment) of ansible-playbook running a checkout's playbook on a lab's inventory."""
+    """(argv, environment) of ansible-playbook running a checkout's playbook (or a playbook file, a path) on a lab's inventory."""
     # The collection's playbook by its name, from the collections path (the checkout's tree or an installed collection).
-    argv = [str(checkout.ansible_playbook), "-i", str(checkout.inventory()), "siterecovery.vmware." + name]
+    target = str(name) if isinstance(name, pathlib.Path) else "siterecovery.vmware." + name
+    argv = [str(checkout.ansible_playbook), "-i", str(checkout.inventory()), target]
     for key, value in extra_vars.items():
         argv += ["-e", "%s=%s" % (key, value)]
     env = dict(os.environ, **lab.env)

@@ -3,7 +3,7 @@
 One phase per stable state. For each: the provider ASR reports, protectionState
 and its description, activeLocation, allowedOperations (ASR's names), and for
 classic failback items InMage's activeSiteType. The values are the recorded
-ones (shared/asr-recordings/SUMMARY.md) where a recording shows the state;
+ones (docs/architecture.md) where a recording shows the state;
 where none does, the closest recorded state is followed and the row says so.
 """
 
@@ -20,7 +20,7 @@ PHASES = {
     "classic_protected": Phase("InMageAzureV2", "Protected", "Protected", "Primary",
                                ["UnplannedFailover", "DisableProtection", "TestFailover"], None, "onprem"),
     # Not recorded for classic: follows the modernized commit-pending row, without SwitchProtection
-    # (DESIGN.md: do not assume a classic reprotect from commit-pending).
+    # (docs/architecture.md: do not assume a classic reprotect from commit-pending).
     "classic_failed_over": Phase("InMageAzureV2", "UnplannedFailoverCommitPendingStatesBegin", "Failover completed", "Recovery",
                                  ["CompleteMigration", "Commit", "DisableProtection", "ChangePit"], None, "azure"),
     "classic_committed": Phase("InMageAzureV2", "UnplannedFailoverCommitted", "Failover committed", "Recovery",

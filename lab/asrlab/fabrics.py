@@ -1,7 +1,7 @@
 """The vault's fabric: a classic configuration server or a modernized replication appliance.
 
-The documents follow the shapes of the real recordings (shared/asr-recordings,
-SUMMARY.md section 5): a classic ``VMware`` fabric is a configuration server
+The documents follow the shapes of the real recordings (azure-powershell's SessionRecords;
+docs/architecture.md, "What each step sends"): a classic ``VMware`` fabric is a configuration server
 with process servers, master targets and run-as accounts; a modernized
 ``InMageRcm`` fabric is a replication appliance with process servers and agents.
 """

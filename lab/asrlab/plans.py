@@ -1,7 +1,7 @@
 """Item actions: the checks ASR makes on a request, the job it starts, and what the job changes.
 
 Task names and the share of time each takes follow the recorded jobs
-(shared/asr-recordings/SUMMARY.md); the scenario may set each action's
+(docs/architecture.md); the scenario may set each action's
 duration in Azure seconds (``durations:``), and the clock's scale shrinks it.
 """
 

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Where a replicated item stands, what comes next, and what each step sends to ASR.
 
-Private to the collection. Pure: no Ansible, no SDK, no I/O. The tables are DESIGN.md's
+Private to the collection. Pure: no Ansible, no SDK, no I/O. The tables are docs/architecture.md's
 (Semantics): ``activeLocation`` means opposite things for the forward and the failback
 providers, so everything is decided from one normalised fact, ``running_in``.
 """
@@ -16,8 +16,13 @@ GENERATION_OF_PROVIDER = {
     "InMageRcm": "modernized",
     "InMageRcmFailback": "modernized",
 }
-# The providers that replicate to Azure (the machine runs on-premises when activeLocation is Primary).
+# The providers that replicate to Azure (the machine runs on-premises when activeLocation is Primary),
+# and those that replicate back to on-premises after a reprotect from Azure.
 FORWARD_PROVIDERS = ("InMageAzureV2", "InMageRcm")
+FAILBACK_PROVIDERS = ("InMage", "InMageRcmFailback")
+# An item's provider -> the provider it has while it replicates back to on-premises, and while it replicates to Azure.
+FAILBACK_PROVIDER_OF = {"InMageAzureV2": "InMage", "InMage": "InMage", "InMageRcm": "InMageRcmFailback", "InMageRcmFailback": "InMageRcmFailback"}
+FORWARD_PROVIDER_OF = {"InMageAzureV2": "InMageAzureV2", "InMage": "InMageAzureV2", "InMageRcm": "InMageRcm", "InMageRcmFailback": "InMageRcm"}
 
 # Action (the URL verb after the item) -> the allowedOperations name ASR requires for it.
 OPERATION_OF_ACTION = {
@@ -48,7 +53,7 @@ def generation(provider):
 
 
 def running_in(provider, active_location, active_site_type=None):
-    """``azure`` or ``onprem``: where the machine runs now (DESIGN.md, Semantics)."""
+    """``azure`` or ``onprem``: where the machine runs now (docs/architecture.md, "Where a machine runs")."""
     if provider == "InMage" and active_site_type in ("Azure", "OnPrem"):
         return "azure" if active_site_type == "Azure" else "onprem"
     if provider not in GENERATION_OF_PROVIDER or active_location not in ("Primary", "Recovery"):
@@ -167,7 +172,7 @@ def _resolved(choice, points):
 
 
 def failover_body(provider, direction, choice, points, recovery_point_id=None, shutdown_source=False):
-    """(action, body) of a failover: DESIGN.md's wire table, exactly."""
+    """(action, body) of a failover: docs/architecture.md's table of what each step sends, exactly."""
     action, failover_direction = failover_action(provider, direction)
     details = {"instanceType": provider}
     if provider == "InMageRcm":

@@ -5,7 +5,7 @@
 
 Private to the collection. Pure functions over the fabric's JSON as ASR sends
 it (the SDK model's ``as_dict()``): no Ansible, no SDK, no I/O. The shapes are
-those of the recordings in shared/asr-recordings (SUMMARY.md, section 5).
+those of the recorded fabrics (docs/architecture.md, "What each step sends").
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ HOST_VAR_FACTS = (
     ("asr_provider", "provider"),
     ("asr_generation", "generation"),
     ("asr_running_in", "running_in"),
+    ("asr_replicates_to_azure", "replicates_to_azure"),
     ("asr_item_stage", "stage"),
     ("asr_next_step", "next_step"),
     ("asr_protection_state", "protection_state"),

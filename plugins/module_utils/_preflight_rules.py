@@ -47,7 +47,7 @@ RULES = (
     # ---- where the machine is, and what ASR allows ----------------------------------------------------
     dict(name="running_in", before=BOTH, observable=True,
          summary="The machine runs on the side the step leaves: on-premises before a failover, in Azure before a failback.",
-         source=ITEM_RECORD + " (provider and activeLocation, DESIGN.md Semantics)"),
+         source=ITEM_RECORD + " (provider and activeLocation, docs/architecture.md)"),
     dict(name="operation_allowed", before=BOTH, observable=True,
          summary="ASR allows the step now (UnplannedFailover to Azure; UnplannedFailover (classic) or PlannedFailover (modernized) back; "
                  "before the reprotect to on-premises, SwitchProtection or Commit).",

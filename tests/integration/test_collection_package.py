@@ -17,17 +17,22 @@ from installed_collection import BIN, ROOT, run, run_playbook, write_playbook
 MODULES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if p.stem != "__init__")
 ROLES = sorted(p.name for p in (ROOT / "roles").iterdir() if (p / "meta" / "argument_specs.yml").exists())
 PLAYBOOKS = ("failover", "failback", "full_cycle", "fabric_report")
-# Not part of the collection: must stay out of the tarball.
-DEV_ONLY = ("lab/", "tests/", "tools/", "bench/", "build/", ".ci/", ".venv", ".lab/", "Makefile", ".ansible-lint")
+# What a user of the collection gets, and nothing else: the lab, the tests, the tooling, the molecule
+# scenarios (they point at the lab), the development requirements and the changelog's fragments stay out.
+SHIPPED_TOP = {"MANIFEST.json", "FILES.json", "README.md", "LICENSE", "requirements.txt", "execution-environment.yml",
+               "meta", "plugins", "roles", "playbooks", "docs", "changelogs"}
+SHIPPED_CHANGELOGS = {"changelogs", "changelogs/changelog.yaml"}
 
 
 def test_tarball_holds_the_collection_and_nothing_else(tarball):
     with tarfile.open(tarball) as archive:
         names = archive.getnames()
-    for required in ("MANIFEST.json", "FILES.json", "README.md", "LICENSE", "meta/runtime.yml", "plugins/modules/asr_fabric_info.py"):
+    for required in ("MANIFEST.json", "FILES.json", "README.md", "LICENSE", "requirements.txt", "meta/runtime.yml",
+                     "plugins/modules/asr_fabric_info.py", "docs/awx.md"):
         assert required in names
-    leaked = [n for n in names if n.startswith(DEV_ONLY) or "__pycache__" in n]
-    assert leaked == []
+    assert sorted({n.split("/")[0] for n in names} - SHIPPED_TOP) == []
+    assert sorted(n for n in names if n.startswith("changelogs") and n not in SHIPPED_CHANGELOGS) == []
+    assert [n for n in names if "__pycache__" in n or n.endswith(".pyc")] == []
 
 
 def test_modules_are_listed(installed_env):
@@ -56,6 +61,10 @@ def test_roles_and_playbooks_are_shipped_and_documented(installed_env, tarball):
         fqcn = "siterecovery.vmware." + role
         doc = json.loads(run([BIN / "ansible-doc", "--json", "-t", "role", fqcn], env=installed_env).stdout)[fqcn]
         assert doc["entry_points"]["main"]["short_description"]
+        # Every entry point but main of the shared role is the stage roles' own, and says so where users list them.
+        internal = sorted(e for e, spec in doc["entry_points"].items()
+                          if e != "main" and not spec["short_description"].startswith("Internal (stage roles and playbooks) - "))
+        assert internal == [] if role == "asr" else sorted(doc["entry_points"]) == ["main"], (role, internal)
         assert "README.md" in {n.rsplit("/", 1)[-1] for n in names if n.startswith("roles/%s/" % role)}
 
 

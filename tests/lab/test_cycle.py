@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""The whole failover-failback cycle on the lab, through the real ASR SDK, with DESIGN.md's wire bodies."""
+"""The whole failover-failback cycle on the lab, through the real ASR SDK, with docs/architecture.md's request bodies."""
 
 from __future__ import annotations
 

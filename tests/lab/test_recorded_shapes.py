@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 """The lab's answers against Azure's recorded ones (tests/fixtures/recordings): same keys, same JSON types,
-and the same state transitions as the recorded actions (shared/asr-recordings/SUMMARY.md)."""
+and the same state transitions as the recorded actions (docs/architecture.md; tests/fixtures/recordings/SOURCES.md)."""
 
 from __future__ import annotations
 
@@ -208,7 +208,7 @@ def _latest_point(items, machine):
 ])
 def test_every_action_answer_names_its_job(request, generation, stage_name, verb, action, body, scenario):
     """202, no body; Location (operationresults) and Azure-AsyncOperation (replicationOperationStatus) name the job it started,
-    with the recorded api-version 2021-06-01; x-ms-request-id is the job's path (SUMMARY.md section 1)."""
+    with the recorded api-version 2021-06-01; x-ms-request-id is the job's path (docs/architecture.md, "How ASR answers a write")."""
     items = request.getfixturevalue(generation)
     machine = "vm-win-02"
     control = items.lab.control_url

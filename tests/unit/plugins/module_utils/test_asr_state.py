@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""The state and provider tables, against DESIGN.md and the recorded bodies (shared/asr-recordings/SUMMARY.md)."""
+"""The state and provider tables, against docs/architecture.md and the recorded bodies (tests/fixtures/recordings/SOURCES.md)."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def body(text):
     return json.loads(text)
 
 
-# The bodies recorded on the wire (SUMMARY.md), ids shortened where the recording has long ones.
+# The bodies recorded on the wire (docs/architecture.md), ids shortened where the recording has long ones.
 @pytest.mark.parametrize(
     "provider, direction, choice, shutdown, recorded_action, recorded",
     [
@@ -192,3 +192,21 @@ def test_refusal_names_what_is_allowed():
     assert refusal("Commit", ["Commit"], "vm1", "X") is None
     message = refusal("Commit", ["UnplannedFailover", "DisableProtection"], "vm1", "Protected")
     assert message == "Commit is not allowed on vm1 now (protection state Protected); ASR allows: UnplannedFailover, DisableProtection"
+
+
+def test_the_providers_of_each_direction_are_stated_once():
+    """The forward and failback providers are _asr_state's; modules, module_utils and roles use them (or the item's facts)."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[4]
+    pair = re.compile(r"""["']InMageAzureV2["'],\s*["']InMageRcm["']|["']InMage["'],\s*["']InMageRcmFailback["']""")
+    places = sorted(str(p.relative_to(root)) for d in ("plugins", "roles", "playbooks") for p in (root / d).rglob("*")
+                    if p.suffix in (".py", ".yml") and pair.search(p.read_text()))
+    assert places == ["plugins/module_utils/_asr_state.py"]
+
+
+def test_items_say_whether_they_replicate_to_azure():
+    from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FAILBACK_PROVIDER_OF, FORWARD_PROVIDER_OF, FORWARD_PROVIDERS
+    assert set(FORWARD_PROVIDER_OF.values()) == set(FORWARD_PROVIDERS)
+    assert set(FAILBACK_PROVIDER_OF.values()) == {"InMage", "InMageRcmFailback"}
