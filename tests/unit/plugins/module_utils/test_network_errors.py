@@ -54,7 +54,7 @@ class Server:
     def serve(self):
         while True:
             try:
-                conn, _ = self.sock.accept()
+                conn, _address = self.sock.accept()
             except OSError:
                 return
             if self.reset:  # linger 0: close() sends RST
