@@ -9,7 +9,7 @@ name: asr_cycle
 short_description: The failover-failback cycle's stages, in order, as the collection states them once
 version_added: 1.0.0
 author:
-  - siterecovery.vmware contributors
+  - siterecovery.vmware maintainers (@siterecovery)
 description:
   - Returns the stages of the cycle (fail over to Azure, commit, prepare the failback, reprotect to on-premises, fail back,
     commit the failback, reprotect to Azure) as one mapping from stage name to the stage, in the cycle's order.
