@@ -6,7 +6,8 @@ import dataclasses
 
 from flask import Flask
 
-from . import arm, azure, control, fabrics, identity, plan_resources, resources  # pylint: disable=unused-import  # importing azure, resources and plan_resources registers their routes
+from . import arm, azure, control, fabrics, identity, resources  # pylint: disable=unused-import  # importing azure and resources registers their routes
+from . import plan_resources  # pylint: disable=unused-import  # registers the recovery plans' routes
 from .clock import Clock
 from .jobs import JobBook
 from .scenario import load

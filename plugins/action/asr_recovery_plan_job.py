@@ -6,18 +6,11 @@ printing each boot group's and each machine's state at every read (as asr_wait d
 
 from __future__ import annotations
 
-import os
-
-from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.siterecovery.vmware.plugins.action.asr_wait import _while_run_lives
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC, wait_problems
+from ansible_collections.siterecovery.vmware.plugins.action.asr_wait import run_on_controller
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_plans import JOB_REQUIRED_IF, JOB_SPEC, run_plan_job
-from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import missing_libraries
-from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_session import AzureSession
-from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import azure_argument_spec, azure_options
-from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 
 
 class ActionModule(ActionBase):
@@ -29,21 +22,4 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp  # nothing is copied to a remote host
-        spec = azure_argument_spec(vault=True)
-        spec.update(JOB_SPEC, **WAIT_SPEC)
-        try:
-            _validation, params = self.validate_argument_spec(argument_spec=spec, required_if=JOB_REQUIRED_IF)
-        except AnsibleActionFail as exc:
-            return dict(result, failed=True, msg=str(exc))
-        missing = [library for library, _trace in missing_libraries()]
-        params, azure_problems = azure_options(params, vault=True)
-        problems = (["the Python libraries %s are missing from the controller's Python" % ", ".join(missing)] if missing else []) \
-            + azure_problems + wait_problems(params)
-        if problems:
-            return dict(result, failed=True, msg="Invalid options: " + "; ".join(problems))
-        session = AzureSession(params, check_mode=self._task.check_mode)
-        try:
-            result.update(run_plan_job(session, progress=_while_run_lives(os.getppid())))
-        except SiteRecoveryError as error:
-            result.update(error.to_result(), failed=True)
-        return result
+        return run_on_controller(self, result, dict(JOB_SPEC, **WAIT_SPEC), JOB_REQUIRED_IF, run_plan_job)

@@ -10,7 +10,7 @@ module: asr_recovery_plan
 short_description: Create, update or delete an Azure Site Recovery recovery plan from boot groups
 version_added: 0.3.0
 description:
-  - Saves a recovery plan (ASR's unit for failing a site over: up to 100 machines, one job) from a list of boot groups, in
+  - Saves a recovery plan (ASR's unit for failing a site over, up to 100 machines in one job) from a list of boot groups, in
     order, each with its machines and its manual actions, and runbook actions where the provider allows them
     (failover to Azure only, for VMware and physical machines). ASR adds its own Shutdown and Failover groups.
   - The request is ASR's PUT of C(replicationRecoveryPlans) (202 and a SaveRecoveryPlan job, which the module waits on); see

@@ -10,7 +10,7 @@ module: asr_recovery_plan_job
 short_description: Fail a recovery plan over, test it, clean the test up, commit it or cancel it
 version_added: 0.3.0
 description:
-  - Runs one operation on a recovery plan (M(siterecovery.vmware.asr_recovery_plan)): ASR runs its boot groups in order, each
+  - Runs one operation on a recovery plan (M(siterecovery.vmware.asr_recovery_plan)); ASR runs its boot groups in order, each
     machine through its own failover (or commit, ...), and the module follows the plan job.
   - It runs on the controller (an action plugin of the same name) and prints one line per read with each boot group's state and
     each machine's, from the plan job's tasks.
