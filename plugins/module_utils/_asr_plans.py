@@ -26,13 +26,13 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import
 SDK_METHODS = {"unplannedFailover": "begin_unplanned_failover", "plannedFailover": "begin_planned_failover", "testFailover": "begin_test_failover",
                "testFailoverCleanup": "begin_test_failover_cleanup", "failoverCommit": "begin_failover_commit",
                "failoverCancel": "begin_failover_cancel"}
-ACTION_SPEC = dict(name=dict(type="str", required=True), description=dict(type="str"), runbook_id=dict(type="str"), timeout=dict(type="str"),
-                   position=dict(type="str", default="after", choices=["before", "after"]),
-                   failover_types=dict(type="list", elements="str", choices=["unplanned_failover", "planned_failover", "test_failover"],
-                                       default=["unplanned_failover", "planned_failover", "test_failover"]))
+COMMON_ACTION_SPEC = dict(name=dict(type="str", required=True), position=dict(type="str", default="after", choices=["before", "after"]),
+                          failover_types=dict(type="list", elements="str", choices=["unplanned_failover", "planned_failover", "test_failover"],
+                                              default=["unplanned_failover", "planned_failover", "test_failover"]))
 GROUP_SPEC = dict(machines=dict(type="list", elements="str", required=True),
-                  manual_actions=dict(type="list", elements="dict", options=ACTION_SPEC, default=[]),
-                  runbook_actions=dict(type="list", elements="dict", options=dict(ACTION_SPEC, runbook_id=dict(type="str", required=True)), default=[]))
+                  manual_actions=dict(type="list", elements="dict", options=dict(COMMON_ACTION_SPEC, description=dict(type="str")), default=[]),
+                  runbook_actions=dict(type="list", elements="dict", default=[],
+                                       options=dict(COMMON_ACTION_SPEC, runbook_id=dict(type="str", required=True), timeout=dict(type="str"))))
 PLAN_SPEC = dict(name=dict(type="str", required=True), state=dict(type="str", default="present", choices=["present", "absent"]),
                  groups=dict(type="list", elements="dict", options=GROUP_SPEC))
 JOB_SPEC = dict(name=dict(type="str", required=True), operation=dict(type="str", required=True,

@@ -70,12 +70,6 @@ options:
             elements: str
             choices: [unplanned_failover, planned_failover, test_failover]
             default: [unplanned_failover, planned_failover, test_failover]
-          runbook_id:
-            description: Not used by a manual action.
-            type: str
-          timeout:
-            description: Not used by a manual action.
-            type: str
       runbook_actions:
         description:
           - Azure Automation runbooks the group runs in Azure (fabric location Recovery) on a failover to Azure.
@@ -94,9 +88,6 @@ options:
             required: true
           timeout:
             description: ASR's timeout of the runbook (an ISO 8601 duration, for example V(PT1H)).
-            type: str
-          description:
-            description: Not used by a runbook action.
             type: str
           position:
             description: Before the group's machines start, or after.

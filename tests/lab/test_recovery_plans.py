@@ -5,8 +5,10 @@ with a task per boot group and a child job per machine; ASR's refusals (lab/READ
 from __future__ import annotations
 
 import pytest
+import yaml
+from asr_client import Items
 from azure.core.exceptions import HttpResponseError
-from labrunner import control, hold, release, until
+from labrunner import ROOT, control, hold, release, start_lab, until
 
 GROUP_ONE, GROUP_TWO = ("vm-win-01", "vm-win-02"), ("vm-lin-01",)
 
@@ -118,3 +120,23 @@ def test_refusals(classic):
         operations.begin_failover_commit(items.group, items.vault, "plan-lin", polling=False)
     assert "OperationNotAllowed" in str(commit.value) and "vm-lin-01" in str(commit.value)
     assert len([j for j in control(items.lab, "jobs") if j["action"] not in ("saveRecoveryPlan",)]) == 0
+
+
+def test_a_plan_holds_at_most_100_machines(tmp_path):
+    import sys  # pylint: disable=import-outside-toplevel
+    sys.path.insert(0, str(ROOT / "lab"))
+    from asrlab.fleet import fleet  # pylint: disable=import-outside-toplevel
+    scenario = tmp_path / "fleet.yml"
+    scenario.write_text(yaml.safe_dump(fleet(101)))
+    lab = start_lab(tmp_path / "lab", str(scenario))
+    try:
+        items = Items(lab)
+        names = sorted(items.by_name)
+        fabric = items.fabric().id
+        with pytest.raises(HttpResponseError) as over:
+            _save(items, "plan-101", _body(items, [names[:60], names[60:]], fabric))
+        assert "RecoveryPlanMaxItemsExceeded" in str(over.value)
+        hundred = [n for n in names if n != "win-0101"]  # the 101st machine is in no multi-VM group
+        assert len(_save(items, "plan-100", _body(items, [hundred[:60], hundred[60:]], fabric)).properties.groups) == 4
+    finally:
+        lab.stop()
