@@ -16,7 +16,7 @@ import time
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import address, item_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import JobWaiter, job_facts
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import OPERATION_OF_ACTION, refusal
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import JOB_SCENARIOS, OPERATION_OF_ACTION, refusal
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll, PollTimeout
@@ -31,18 +31,6 @@ SDK_METHODS = {
     "failoverCancel": "begin_failover_cancel",
     "repairReplication": "begin_repair_replication",
     "update": "begin_update",  # PATCH of the item (its recovery VM's properties)
-}
-SCENARIOS = {
-    "unplannedFailover": ("UnplannedFailover",),
-    "plannedFailover": ("PlannedFailover",),
-    "failoverCommit": ("CommitFailover", "FinalizeFailback", "Commit"),
-    "applyRecoveryPoint": ("ChangePit", "ChangeRecoveryPoint"),
-    "reProtect": ("SwitchReplicationGroupProtection", "Reprotect", "SwitchProtection"),
-    "failoverCancel": ("CancelFailover",),
-    "repairReplication": ("RepairReplication", "ResynchronizeReplication"),
-    "update": ("UpdateVmProperties",),
-    "testFailover": ("TestFailover",),
-    "testFailoverCleanup": ("TestFailoverCleanup",),
 }
 # How long to look for the job of a POST whose answer was lost, and how often, in seconds.
 ATTACH_SECONDS = 30
@@ -92,7 +80,7 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
     def running_job_of(self, action, facts=None):
         """The id of the job of ``action`` running on the item now, or None."""
         current = (facts or self.before)["current_job"]
-        if current and current["scenario"] in SCENARIOS[action]:
+        if current and current["scenario"] in JOB_SCENARIOS[action]:
             return current["id"]
         return None
 
@@ -177,7 +165,7 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
                 return job_id
             with self.asr.step("listing the recent jobs of vault %s" % self.asr.vault_name):
                 recent = [job_facts(j) for j in self.vault.jobs()]
-            mine = [j for j in recent if j["target_name"] == self.name and j["operation"] in SCENARIOS[action]
+            mine = [j for j in recent if j["target_name"] == self.name and j["operation"] in JOB_SCENARIOS[action]
                     and (j["start_time"] or "") >= since]
             return max(mine, key=lambda j: j["start_time"] or "")["id"] if mine else None
 

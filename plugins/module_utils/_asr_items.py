@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS, GENERATION_OF_PROVIDER, generation
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import next_step, running_in, stage
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import next_stages, next_step, running_in, stage
 from ansible_collections.siterecovery.vmware.plugins.module_utils._facts import HEALTH_ERROR_FIELDS, pick, pick_each
 
 
@@ -115,10 +115,12 @@ def item_facts(item):
     if group and group in (details.get("vmId"), details.get("multiVmGroupId")) and details.get("multiVmSyncStatus") != "Enabled":
         group = None  # classic items name a group after themselves when they are in none
     fabric, container, _name = address(item)
+    forward = (provider in FORWARD_PROVIDERS) if provider in GENERATION_OF_PROVIDER else None
+    scenario = current.get("scenarioName") if job_running else None
     facts = dict(
         name=item["name"], id=item["id"], friendly_name=properties.get("friendlyName"), provider=provider, generation=generation(provider),
-        running_in=where, replicates_to_azure=(provider in FORWARD_PROVIDERS) if provider in GENERATION_OF_PROVIDER else None,
-        stage=item_stage, next_step=next_step(where, item_stage), protection_state=properties.get("protectionState"),
+        running_in=where, replicates_to_azure=forward, stage=item_stage, next_step=next_step(where, item_stage, forward, scenario),
+        next_stages=next_stages(where, item_stage, forward, scenario), protection_state=properties.get("protectionState"),
         protection_state_description=properties.get("protectionStateDescription"), active_location=properties.get("activeLocation"),
         active_site_type=details.get("activeSiteType"), replication_health=properties.get("replicationHealth"),
         failover_health=properties.get("failoverHealth"), health_errors=pick_each(properties, "healthErrors", HEALTH_ERROR_FIELDS),

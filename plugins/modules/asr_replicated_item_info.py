@@ -138,6 +138,14 @@ replicated_items:
       description: What the cycle does next, in words.
       type: str
       sample: fail over to Azure
+    next_stages:
+      description:
+        - The stages of the cycle that run next from where the machine stands, in order (lookup
+          P(siterecovery.vmware.asr_cycle#lookup) names them all); while a stage's job runs, that stage, which a rerun follows.
+        - Empty when no stage of the cycle applies (initial replication, a resync, a drill's job).
+      type: list
+      elements: str
+      sample: [failback_prepare, reprotect_to_onprem]
     protection_state:
       description: ASR's protection state.
       type: str
