@@ -7,6 +7,7 @@ import dataclasses
 from flask import Flask
 
 from . import arm, azure, control, fabrics, identity, resources  # pylint: disable=unused-import  # importing azure and resources registers their routes
+from . import plan_resources  # pylint: disable=unused-import  # registers the recovery plans' routes
 from .clock import Clock
 from .jobs import JobBook
 from .scenario import load

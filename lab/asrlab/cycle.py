@@ -58,6 +58,8 @@ OPERATION_OF_ACTION = {
     "reProtect": "SwitchProtection",
     "failoverCancel": "CancelFailover",
     "repairReplication": "RepairReplication",
+    "testFailover": "TestFailover",  # recovery plans only, in the lab
+    "testFailoverCleanup": "TestFailoverCleanup",
 }
 
 # (phase, action) -> phase after the action's job succeeds.

@@ -75,6 +75,7 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
     agent_wait_from: typing.Optional[datetime.datetime] = None  # when the agent's re-registration began (the failover's end)
     agent_held_since: typing.Optional[datetime.datetime] = None  # control API /lab/hold: the re-registration stands still
     resync_required: bool = False
+    test_failover: bool = False  # a test failover ran and was not cleaned up yet (recovery plans)
     health_errors: list = dataclasses.field(default_factory=list)
     azure_vm_id: typing.Optional[str] = None
     reprotect: dict = dataclasses.field(default_factory=dict)  # the inputs of the last reprotect
@@ -139,6 +140,8 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
     # ---- the document ---------------------------------------------------------------------
     def allowed_operations(self):
         allowed = list(self.state.allowed)
+        if self.test_failover:  # its test VM runs until the cleanup, which only then is allowed
+            allowed = [a for a in allowed if a != "TestFailover"] + ["TestFailoverCleanup"]
         if self.resync_required and self.state.protection_state == "Protected":
             allowed.append("RepairReplication")
         return allowed

@@ -61,6 +61,7 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
             self.vault_id, azure_fabric, stable_id(self.vault_id, "azure-container"))
         self.policies = self._policies()
         self.azure_vms = {}
+        self.recovery_plans = {}  # name (lower case) -> recovery_plans.RecoveryPlan
         self.job_faults = []  # control API: jobs that fail at a task or never end
         self.job_holds = set()  # control API /lab/hold: (machine name, action or "*") whose jobs stay at their current task
         self.deployments = {}  # (resource group, name) -> template deployment
@@ -375,7 +376,7 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
     def start_job(self, job):
         """Book a job that an action started; a hold of the control API on its item and action keeps it at its first task."""
         if {(job.target_name, job.action), (job.target_name, "*")} & self.job_holds:
-            job.hold(self.clock.now())
+            job.hold(self.clock.now(), at_start=True)
         return self.jobs.start(job)
 
     def hold_jobs(self, item, action, hold, now):

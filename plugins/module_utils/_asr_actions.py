@@ -106,17 +106,12 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
         again: a job of this action running there is followed; when ``done(facts)`` returns a message, the action was
         done meanwhile by someone else, and :class:`Overtaken` says so; else ASR's refusal stands.
         """
-        method = getattr(self.asr.client.replication_protected_items, SDK_METHODS[action])
-        fabric, container, name = address(self.item)
-        args = [self.asr.resource_group, self.asr.vault_name, fabric, container, name]
-        if body is not None:
-            args.append(body)
         context = "%s of %s" % (action, self.name)
         for attempt in range(1, SEND_ATTEMPTS + 1):
             answer = {}
             try:
                 with self.asr.step("sending " + context):
-                    method(*args, polling=False, raw_response_hook=lambda response: answer.update(headers=response.http_response.headers))
+                    self.send(action, body, lambda response: answer.update(headers=response.http_response.headers))
             except SiteRecoveryError as error:
                 if error.status is not None and error.status < 500:
                     # ASR answered and refused: nothing was started by this request.
@@ -137,6 +132,13 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
                 raise SiteRecoveryError("ASR accepted %s but the item shows no job for it" % context, code="JobNotFound")
             return job_id
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def send(self, action, body, hook):
+        """POST ``action`` on the item once (no polling); ``hook`` gets the raw answer."""
+        method = getattr(self.asr.client.replication_protected_items, SDK_METHODS[action])
+        fabric, container, name = address(self.item)
+        args = [self.asr.resource_group, self.asr.vault_name, fabric, container, name] + ([] if body is None else [body])
+        method(*args, polling=False, raw_response_hook=hook)
 
     def _refused(self, action, error, done):
         """After ASR refused the POST of ``action``: return the job of another run that started the same action since the
