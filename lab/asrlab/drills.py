@@ -97,7 +97,7 @@ def decorate(vault, item, doc, running_job):
         details["testNetworkId"] = network
         for nic in details.get("vmNics") or []:
             nic["testSubnetName"] = item.settings["subnet"]
-        if not last:
+        if not last and item.state.running_in == "onprem":  # while it replicates to Azure
             properties["healthErrors"].append(dict(
                 errorCode=NO_DRILL_ERROR, errorLevel="Warning", errorSource="ProtectedItem", errorType="TestFailover",
                 errorMessage="No successful test failover has been done for '%s'." % item.machine.name,

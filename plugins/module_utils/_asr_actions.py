@@ -28,6 +28,8 @@ SDK_METHODS = {
     "reProtect": "begin_reprotect",
     "failoverCancel": "begin_failover_cancel",
     "repairReplication": "begin_repair_replication",
+    "testFailover": "begin_test_failover",
+    "testFailoverCleanup": "begin_test_failover_cleanup",
     "update": "begin_update",  # PATCH of the item (its recovery VM's properties)
 }
 SCENARIOS = {
@@ -38,6 +40,8 @@ SCENARIOS = {
     "reProtect": ("SwitchReplicationGroupProtection", "Reprotect", "SwitchProtection"),
     "failoverCancel": ("CancelFailover",),
     "repairReplication": ("RepairReplication", "ResynchronizeReplication"),
+    "testFailover": ("TestFailover",),
+    "testFailoverCleanup": ("TestFailoverCleanup",),
     "update": ("UpdateVmProperties",),
 }
 # How long to look for the job of a POST whose answer was lost, and how often, in seconds.

@@ -62,7 +62,8 @@ def stage(allowed_operations, running_job=False):
     """The item's stage, from what ASR allows next.
 
     ``replicating``: protected, can fail over; ``commit_pending``: failed over, not committed;
-    ``committed``: failed over and committed, waiting for a reprotect; ``busy``: a job runs;
+    ``committed``: failed over and committed, waiting for a reprotect; ``busy``: a job runs; ``drill_pending``
+    (set by _asr_items): a test failover ended and waits for its cleanup;
     ``other``: none of these (initial replication, resync required, ...).
     """
     allowed = set(allowed_operations or ())
@@ -86,6 +87,7 @@ def next_step(where, item_stage):
         ("azure", "replicating"): "fail back to on-premises",
         ("onprem", "commit_pending"): "commit the failback",
         ("onprem", "committed"): "reprotect to Azure",
+        ("onprem", "drill_pending"): "clean the test failover up (asr_test_failover_cleanup)",
     }
     return table.get((where, item_stage), "wait" if item_stage == "busy" else "none")
 
