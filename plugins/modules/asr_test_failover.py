@@ -10,12 +10,12 @@ module: asr_test_failover
 short_description: Start a DR drill, a test failover of a replicated machine into an isolated Azure network
 version_added: 0.1.0
 description:
-  - Starts ASR's C(testFailover) of one replicated item, direction C(PrimaryToRecovery): a test VM boots in Azure from the replica
+  - Starts ASR's C(testFailover) of one replicated item, direction C(PrimaryToRecovery) - a test VM boots in Azure from the replica
     while the machine keeps running and replicating on-premises. ASR then waits for the drill's cleanup
     (M(siterecovery.vmware.asr_test_failover_cleanup)), which deletes the test VM; until then it allows no other operation on the item.
   - Only a machine that runs on-premises and replicates to Azure (providers C(InMageAzureV2) and C(InMageRcm)) can be drilled. A machine
     failed over to Azure, replicating back (C(InMage), C(InMageRcmFailback)) or failed back fails the task before any request, saying why.
-  - A classic machine of a user-named multi-VM replication group is drilled only with its group (as Azure PowerShell requires): the task
+  - A classic machine of a user-named multi-VM replication group is drilled only with its group (as Azure PowerShell requires), so the task
     fails before any request, naming the machines to drill together.
   - The network is the item's preset test network (InMageRcm C(testNetworkId), InMageAzureV2 C(selectedTfoAzureNetworkId)) unless
     O(network_id) is given; a drill into the machine's production recovery network is refused unless O(allow_production_network=true).

@@ -10,7 +10,7 @@ module: asr_test_failover_cleanup
 short_description: End a DR drill, ASR's test failover cleanup, which deletes the test VM
 version_added: 0.1.0
 description:
-  - Cleans up a test failover that waits for it (ASR's C(testFailoverCleanup); operation C(TestFailoverCleanup)), with O(comments):
+  - Cleans up a test failover that waits for it (ASR's C(testFailoverCleanup); operation C(TestFailoverCleanup)), with O(comments);
     ASR deletes the test VM and allows the item's other operations again.
   - Idempotent. An item with no drill waiting for its cleanup reports C(changed=false); a cleanup already running is waited on, never
     started twice. A test failover still running fails the task before any request, with its job id.
