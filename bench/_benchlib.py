@@ -121,6 +121,13 @@ class Lab:
         """GET of the control API: ``requests``, ``state``."""
         return self._get(self.info["control_url"].rstrip("/") + "/" + path)
 
+    def post(self, endpoint, body=None):
+        """POST of the control API (``stage``, ``faults``, ``reset``, ...) with the JSON ``body``; the parsed answer."""
+        request = urllib.request.Request(self.info["control_url"].rstrip("/") + "/" + endpoint, data=json.dumps(body or {}).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, context=self._context, timeout=60) as answer:
+            return json.load(answer)
+
     def requests_between(self, start, end):
         return [r for r in self.control("requests") if start <= r["time"] <= end]
 

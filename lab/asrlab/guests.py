@@ -21,7 +21,7 @@ import threading
 from flask import current_app, jsonify, request
 
 from .arm import SUBSCRIPTION, ArmError, arm_response, route
-from .control import blueprint
+from .control import _bad, _item, blueprint
 
 LOG = logging.getLogger("asrlab")
 NETWORK_API_VERSIONS = ("2023-04-01", "2023-09-01", "2023-11-01", "2024-01-01", "2024-03-01", "2024-05-01")
@@ -186,11 +186,9 @@ def silence():
     body = request.get_json(silent=True) or {}
     vault = current_app.config["VAULT"]
     with current_app.config["JOBS"].lock:
-        item = next((i for i in vault.items.values() if body.get("item") in (i.machine.name, i.name)), None)
+        item = _item(vault, body)
         if item is None:
-            response = jsonify(error="no item %r" % body.get("item"))
-            response.status_code = 400
-            return response
+            return _bad("no item %r" % body.get("item"))
         silent = vault.__dict__.setdefault("silent_guests", set())
         (silent.discard if body.get("answers", False) else silent.add)(item.name)
         sync(vault)

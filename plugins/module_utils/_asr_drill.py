@@ -42,7 +42,8 @@ def provider_refusal(facts, name):
     if provider in DRILL_PROVIDERS and facts["running_in"] == "onprem":
         return None
     if provider in ("InMage", "InMageRcmFailback"):
-        why = "it runs in Azure and replicates back to on-premises" if facts["running_in"] == "azure" else "it has failed back and is not reprotected to Azure yet"
+        why = ("it runs in Azure and replicates back to on-premises" if facts["running_in"] == "azure" else
+               "it has failed back and is not reprotected to Azure yet")
     elif facts["running_in"] == "azure":
         why = "it is failed over to Azure for real (stage %s)" % facts["stage"]
     else:

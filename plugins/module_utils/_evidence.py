@@ -3,29 +3,20 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The evidence report of a run (drill or real): one self-contained HTML page, its JSON, and JUnit XML for CI.
 
-Private to the collection. Pure: no Ansible, no I/O. It reads the run's summary (roles/asr/tasks/summary.yml: one record per
-machine, its stages with their job ids and times, the recovery point and its age, the validation) and renders it. The HTML
-has no script, no link and no font or style from the network: it opens offline, in a mail, or in an archive.
+Private to the collection. Pure: no Ansible, no I/O; timestamps are read as _asr_jobs.parse_time reads them. It reads the run's
+summary (roles/asr/tasks/summary.yml: one record per machine, its stages with their job ids and times, the recovery point and its
+age, the validation) and renders it. The HTML has no script, no link and no font or style from the network: it opens offline, in a
+mail, or in an archive; long ids and messages wrap, so nothing is cut off or wider than the page.
 """
 
 from __future__ import annotations
 
-import datetime
 import html
-import re
 from xml.sax.saxutils import escape, quoteattr
 
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import parse_time
+
 REAL_START = ("failover_to_azure", "failback_to_onprem")
-
-
-def _time(text):
-    found = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)?", text or "")
-    if not found:
-        return None
-    moment = datetime.datetime.strptime(found.group(1), "%Y-%m-%dT%H:%M:%S")
-    zone = found.group(3) or "Z"
-    offset = datetime.timedelta(0) if zone == "Z" else (1 if zone[0] == "+" else -1) * datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-    return moment.replace(tzinfo=datetime.timezone(offset))
 
 
 def machine_evidence(name, record):
@@ -38,7 +29,7 @@ def machine_evidence(name, record):
     validation = (stages.get(validation_stage) or {}).get("validation") or {}
     point = started.get("recovery_point") or {}
     rto = None
-    begin, answered = _time(started.get("job_start")), _time(validation.get("answered_at"))
+    begin, answered = parse_time(started.get("job_start")), parse_time(validation.get("answered_at"))
     if begin and answered:
         rto = round((answered - begin).total_seconds(), 1)
     failed = bool(record.get("failed")) or any(s.get("status") == "failed" for s in stages.values())
@@ -75,7 +66,7 @@ def _seconds(value):
 
 
 STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1b1f24;max-width:72rem}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1b1f24;max-width:72rem;overflow-wrap:anywhere}
 h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.2rem;margin:0}
 .totals{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0 2rem}
 .total{border:1px solid #d0d7de;border-radius:6px;padding:.6rem 1rem;min-width:9rem}
@@ -97,7 +88,8 @@ def render_html(data):
     totals = data["totals"]
     title = "DR evidence: %s" % (data.get("playbook") or "run")
     parts = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title><style>%s</style></head><body>" % (esc(title), STYLE),
-             "<h1>%s</h1><p>Finished %s%s.</p>" % (esc(title), esc(str(data.get("finished") or "")), " (check mode: nothing was sent)" if data["check_mode"] else ""),
+             "<h1>%s</h1><p>Finished %s%s.</p>" % (esc(title), esc(str(data.get("finished") or "")),
+                                                   " (check mode: nothing was sent)" if data["check_mode"] else ""),
              "<div class=\"totals\" id=\"totals\">"]
     for label, value in (("Machines", totals["machines"]), ("Passed", totals["passed"]), ("Failed", totals["failed"]),
                          ("Worst achieved RTO", _seconds(totals["worst_rto_seconds"])), ("Worst achieved RPO", _seconds(totals["worst_rpo_seconds"]))):
@@ -111,7 +103,8 @@ def render_html(data):
         if machine["error"]:
             parts.append("<p class=\"error\">%s</p>" % esc(str(machine["error"])))
         validation = machine["validation"] or {}
-        checks = ", ".join("%s %s" % (c.get("name"), "passed" if c.get("passed") else "failed: " + str(c.get("detail"))) for c in validation.get("checks") or [])
+        checks = ", ".join("%s %s" % (c.get("name"), "passed" if c.get("passed") else "failed: " + str(c.get("detail")))
+                           for c in validation.get("checks") or [])
         rows = [("Recovery point", "%s (%s)" % (machine["recovery_point"]["time"] or "the latest ASR had", machine["recovery_point"]["id"] or "no id")),
                 ("Achieved RPO (age of the point)", _seconds(machine["achieved_rpo_seconds"])),
                 ("Achieved RTO (until the VM answered)", _seconds(machine["achieved_rto_seconds"])),
@@ -139,7 +132,8 @@ def render_junit(data):
         for stage in machine["stages"]:
             body = ""
             if stage["status"] == "failed":
-                body = "<failure message=%s>%s</failure>" % (quoteattr(str(stage["reason"] or "failed")), escape(str(machine["error"] or stage["reason"] or "")))
+                body = "<failure message=%s>%s</failure>" % (quoteattr(str(stage["reason"] or "failed")),
+                                                             escape(str(machine["error"] or stage["reason"] or "")))
             elif stage["status"] in ("skipped", "would run"):
                 body = "<skipped message=%s/>" % quoteattr(str(stage["reason"] or stage["status"]))
             cases.append("<testcase classname=%s name=%s time=\"%s\">%s</testcase>" % (

@@ -49,12 +49,19 @@ def test_classic_drill_validate_cleanup(installed_env, lab, tmp_path):
     assert result["changed"] is False and "waits for its cleanup already" in result["msg"]
     drills = [r for r in writes(lab) if r["path"].endswith("/testFailover")]
     assert len(drills) == 1
+    # The item's facts carry the test VM while the drill waits for its cleanup.
+    code, result = task(installed_env, lab, tmp_path, "asr_replicated_item_info", {"name": "vm-lin-01"})
+    [facts] = result["replicated_items"]
+    assert facts["test_vm"] == vm and facts["stage"] == "drill_pending" and facts["drill_job"]["id"], facts
 
     code, result = task(installed_env, lab, tmp_path, "asr_validate_vm", {"name": "vm-lin-01", "vm": "test", "wait_timeout": 30, "wait_sleep": 1})
     assert code == 0 and result["passed"] is True and result["vm"]["port"] == 22, result
 
     code, result = task(installed_env, lab, tmp_path, "asr_test_failover_cleanup", {"name": "vm-lin-01", "comments": "x" * 1025})
     assert code == 2 and "comments must be 1024 characters at most (it has 1025)" in result["msg"]
+    sent = len(writes(lab))
+    code, result = task(installed_env, lab, tmp_path, "asr_test_failover_cleanup", {"name": "vm-lin-01", "comments": "drill ok"}, check=True)
+    assert code == 0 and result["changed"] is True and result["test_vm"]["name"] == "vm-lin-01-test" and len(writes(lab)) == sent, result
     code, result = task(installed_env, lab, tmp_path, "asr_test_failover_cleanup", {"name": "vm-lin-01", "comments": "drill ok"})
     assert code == 0 and result["changed"] is True and result["test_vm"]["deleted"] is True, result
     assert result["replicated_item"]["stage"] == "replicating" and _test_vms(lab) == []
@@ -96,3 +103,8 @@ def test_modernized_drill_and_a_guest_that_does_not_answer(installed_env, drill_
     assert "did not pass its validation within 2 s" in result["msg"] and ":3389 did not answer" in result["msg"]
     code, result = task(installed_env, lab, tmp_path, "asr_test_failover_cleanup", {"name": "vm-win-02"})
     assert code == 0 and result["test_vm"]["deleted"] is True and _test_vms(lab) == []
+    # A modernized machine that replicates back to on-premises (InMageRcmFailback) is refused before any write.
+    control(lab, "stage", "POST", item="vm-lin-01", stage="reprotected")
+    sent = len(writes(lab))
+    code, result = task(installed_env, lab, tmp_path, "asr_test_failover", {"name": "vm-lin-01"})
+    assert code == 2 and "replicates back to on-premises (InMageRcmFailback" in result["msg"] and len(writes(lab)) == sent, result
