@@ -50,7 +50,7 @@ def test_classic_drill_validate_cleanup(installed_env, lab, tmp_path):
     drills = [r for r in writes(lab) if r["path"].endswith("/testFailover")]
     assert len(drills) == 1
     # The item's facts carry the test VM while the drill waits for its cleanup.
-    code, result = task(installed_env, lab, tmp_path, "asr_replicated_item_info", {"name": "vm-lin-01"})
+    code, result = task(installed_env, lab, tmp_path, "asr_replicated_item_info", {"name": "vm-lin-01"}, wait=False)
     [facts] = result["replicated_items"]
     assert facts["test_vm"] == vm and facts["stage"] == "drill_pending" and facts["drill_job"]["id"], facts
 
