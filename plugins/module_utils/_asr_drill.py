@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, recovery_point_input
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS, StateError, recovery_point_input
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_vm import read_vm, vm_id
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 
-DRILL_PROVIDERS = ("InMageAzureV2", "InMageRcm")
 COMMENTS_LIMIT = 1024
 NETWORK_TYPES = {"vm_network": "VmNetworkAsInput", "none": "NoNetworkAttachAsInput"}
 
@@ -39,7 +38,7 @@ def drill_body(provider, network_type, network_id, point_keys):
 def provider_refusal(facts, name):
     """Why ASR refuses a drill of an item of this provider, or None."""
     provider = facts["provider"]
-    if provider in DRILL_PROVIDERS and facts["running_in"] == "onprem":
+    if provider in FORWARD_PROVIDERS and facts["running_in"] == "onprem":
         return None
     if provider in ("InMage", "InMageRcmFailback"):
         why = ("it runs in Azure and replicates back to on-premises" if facts["running_in"] == "azure" else
