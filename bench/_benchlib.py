@@ -186,9 +186,10 @@ def _children_cpu():
 
 
 def playbook_command(checkout, lab, name, extra_vars, args=()):
-    """(argv, environment) of ansible-playbook running a checkout's playbook on a lab's inventory."""
+    """(argv, environment) of ansible-playbook running a checkout's playbook (or a playbook file, a path) on a lab's inventory."""
     # The collection's playbook by its name, from the collections path (the checkout's tree or an installed collection).
-    argv = [str(checkout.ansible_playbook), "-i", str(checkout.inventory()), "siterecovery.vmware." + name]
+    target = str(name) if isinstance(name, pathlib.Path) else "siterecovery.vmware." + name
+    argv = [str(checkout.ansible_playbook), "-i", str(checkout.inventory()), target]
     for key, value in extra_vars.items():
         argv += ["-e", "%s=%s" % (key, value)]
     env = dict(os.environ, **lab.env)

@@ -17,13 +17,18 @@ import pathlib
 import secrets
 import shlex
 import signal
+import socket
 import ssl
 import sys
 import threading
+import time
+import weakref
 
+from flask import request
 from werkzeug.serving import make_server
 
 from .app import LabConfig, create_app
+from .assertions import make_app_credentials
 from .certs import make_certificates
 from .scenario import SCENARIOS, ScenarioError, load
 from .vcenter import VSphere, inventory_for, start_simulator, stop_simulator
@@ -34,7 +39,7 @@ def _private_write(path, text):
     path.chmod(0o600)
 
 
-def description(config, url, bundle, vcenter=None, esxi=None):
+def description(config, url, bundle, vcenter=None, esxi=None, app_files=None):
     """lab.json: where the lab is and how to log in to it."""
     login = ("host", "port", "user", "password")
     return dict(
@@ -43,8 +48,10 @@ def description(config, url, bundle, vcenter=None, esxi=None):
         ca_bundle=str(bundle),
         subscription_id=config.subscription_id,
         tenant_id=config.tenant_id,
+        tenant_domain=config.tenant_domain,
         client_id=config.client_id,
         client_secret=config.client_secret,
+        **{name: str(path) for name, path in (app_files or {}).items()},
         resource_group=config.resource_group,
         vault_name=config.vault_name,
         scenario=config.scenario,
@@ -80,6 +87,35 @@ def environment(lab):
         env.update(LAB_ESXI_HOST=esxi["host"], LAB_ESXI_PORT=str(esxi["port"]), LAB_ESXI_USER=esxi["user"],
                    LAB_ESXI_PASSWORD=esxi["password"])
     return env
+
+
+class Connections:
+    """The client connections the lab has served (keep-alive ones stay open between requests), to close at a restart."""
+
+    def __init__(self, app):
+        self.open = weakref.WeakSet()
+        self.lock = threading.Lock()
+        app.before_request(self.track)
+
+    def track(self):
+        raw = request.environ.get("werkzeug.socket")
+        if raw is not None:
+            with self.lock:
+                self.open.add(raw)
+
+    def close_all(self):
+        with self.lock:
+            found = list(self.open)
+            self.open.clear()
+        for raw in found:
+            try:
+                raw.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            try:
+                raw.close()
+            except OSError:
+                pass
 
 
 def main(argv=None):
@@ -122,17 +158,32 @@ def main(argv=None):
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(paths["cert"], paths["key"])
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    connections = Connections(app)
     server = make_server("127.0.0.1", args.port, app, threaded=True, ssl_context=context)
-    url = "https://127.0.0.1:%d/" % server.server_port
+    port = server.server_port
+    url = "https://127.0.0.1:%d/" % port
+    # The app's certificate and the workload identity issuer (its tokens last as long as the lab).
+    config.app_credentials, app_files, certificate_password = make_app_credentials(
+        state_dir / "app", issuer=url + "workload-issuer", token_lifetime=int(args.ttl) + 60)
+    app_files = dict(app_files, client_certificate_password=certificate_password)
 
-    lab = description(config, url, paths["bundle"], *(simulators or [None, None]))
+    lab = description(config, url, paths["bundle"], *(simulators or [None, None]), app_files=app_files)
     _private_write(state_dir / "env.sh", "".join("export %s=%s\n" % (k, shlex.quote(v)) for k, v in environment(lab).items()))
     # lab.json last: its presence says the lab is ready.
     _private_write(state_dir / "lab.json", json.dumps(lab, indent=2))
 
-    def stop(*_args):
-        threading.Thread(target=server.shutdown, daemon=True).start()
+    running = dict(server=server, stopping=False, restarts=[])
 
+    def stop(*_args):
+        running["stopping"] = True
+        threading.Thread(target=running["server"].shutdown, daemon=True).start()
+
+    def restart(down_seconds):
+        """/lab/restart: the serving loop below closes everything, waits, and listens again (the state is the app's)."""
+        running["restarts"].append(down_seconds)
+        threading.Thread(target=running["server"].shutdown, daemon=True).start()
+
+    app.config["RESTART"] = restart
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     timer = threading.Timer(args.ttl, stop)
@@ -140,7 +191,18 @@ def main(argv=None):
     timer.start()
     print(json.dumps(dict(ready=True, url=url, pid=os.getpid(), state_dir=str(state_dir))), flush=True)
     try:
-        server.serve_forever()
+        while True:
+            running["server"].serve_forever()
+            if running["stopping"] or not running["restarts"]:
+                break
+            down = running["restarts"].pop()
+            running["server"].server_close()
+            connections.close_all()
+            logging.getLogger("asrlab").warning("restart: down for %s s", down)
+            time.sleep(down)  # the lab is down: connections are refused
+            if running["stopping"]:
+                break
+            running["server"] = make_server("127.0.0.1", port, app, threaded=True, ssl_context=context)
     finally:
         timer.cancel()
         (state_dir / "lab.json").unlink(missing_ok=True)

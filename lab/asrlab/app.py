@@ -28,6 +28,7 @@ class LabConfig:  # pylint: disable=too-many-instance-attributes
     resource_group: str = "rg-dr"
     vault_name: str = "vault-dr"
     audience: str = "https://management.siterecovery.lab"
+    app_credentials: object = None  # assertions.AppCredentials: the app's certificate and federated credential
 
     @property
     def resource_group_id(self):
@@ -45,7 +46,7 @@ def create_app(config, scenario=None, vsphere=None):
     scenario = scenario or load(config.scenario)
     scenario.durations.update(config.durations)
     vault = Vault(config, scenario, jobs, vsphere=vsphere)
-    app.config.update(LAB=config, VAULT=vault, JOBS=jobs, TOKENS=identity.TokenStore(), REQUESTS=[], HTTP_FAULTS=[],
+    app.config.update(LAB=config, VAULT=vault, JOBS=jobs, TOKENS=identity.TokenStore(), REQUESTS=[], HTTP_FAULTS=[], GATE=control.Gate(),
                       TICKS=[azure.register_deployed_process_servers, fabrics.refresh_heartbeats, guests.sync])
     app.register_blueprint(identity.blueprint)
     app.register_blueprint(control.blueprint)

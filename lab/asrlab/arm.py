@@ -106,6 +106,9 @@ def _check_api_version(versions):
 @blueprint.route("/metadata/endpoints")
 def metadata_endpoints():
     """Azure's cloud list (api-version 2019-05-01 and later) or Azure Stack Hub's short form (older)."""
+    fault = control.take_http_fault(request.method, request.path)
+    if fault and fault["kind"] in ("400", "429", "500", "503"):
+        return _error_response(_fault_error(fault))
     config = current_app.config["LAB"]
     base = request.host_url
     authentication = dict(loginEndpoint=base.rstrip("/"), audiences=[config.audience, config.audience.rstrip("/") + "/"],
@@ -120,15 +123,21 @@ def metadata_endpoints():
 @blueprint.route("/<path:path>", methods=["GET", "PUT", "POST", "PATCH", "DELETE"])
 def dispatch(path):
     """Find the ARM route; check token and api-version first, as ARM does."""
+    current_app.config["GATE"].pass_through(request.method, "/" + path)  # a closed gate of the control API keeps it waiting here
     started = time.time()
     headers = {"x-ms-request-id": str(uuid.uuid4()),
                "x-ms-correlation-request-id": request.headers.get("x-ms-correlation-request-id") or str(uuid.uuid4())}
     jobs = current_app.config["JOBS"]
+    if control.outage_on():
+        _record(path, started, 0, "outage")
+        _drop_connection()
     fault = control.take_http_fault(request.method, "/" + path)
+    name = fault and (fault["kind"] + ("_after" if fault.get("after") else ""))
     if fault and fault["kind"] == "drop":
+        _record(path, started, 0, name)
         _drop_connection()
     try:
-        if fault and fault["kind"] in ("400", "429", "500", "503"):
+        if fault and fault["kind"] in ("400", "429", "500", "503", "504") and not fault.get("after"):
             raise _fault_error(fault)
         _check_token()
         if not request.args.get("api-version"):
@@ -138,15 +147,22 @@ def dispatch(path):
             for tick in current_app.config.get("TICKS", ()):
                 tick(current_app.config["VAULT"])
             response = _route(path)
+        if fault and fault.get("after"):
+            raise _fault_error(fault)  # handled (a write took effect), and the answer is this error instead
     except ArmError as error:
         response = _error_response(error)
-    for name, value in headers.items():
-        response.headers.setdefault(name, value)
-    current_app.config["REQUESTS"].append(dict(time=time.time(), method=request.method, path="/" + path, status=response.status_code,
-                                               seconds=round(time.time() - started, 4), fault=fault["kind"] if fault else None))
+    for header, value in headers.items():
+        response.headers.setdefault(header, value)
+    _record(path, started, response.status_code, name)
     if fault and fault["kind"] == "drop_after":
         _drop_connection()
     return response
+
+
+def _record(path, started, status, fault):
+    """The request in /lab/requests; status 0: no answer (the connection was dropped before it was handled)."""
+    current_app.config["REQUESTS"].append(dict(time=time.time(), method=request.method, path="/" + path, status=status,
+                                               seconds=round(time.time() - started, 4), fault=fault or None))
 
 
 def _fault_error(fault):
@@ -158,6 +174,8 @@ def _fault_error(fault):
         return ArmError(429, "TooManyRequests", "The request is being throttled (lab fault).", {"Retry-After": str(fault["retry_after"])})
     if fault["kind"] == "503":
         return ArmError(503, "ServiceUnavailable", "The service is unavailable (lab fault).", {"Retry-After": str(fault["retry_after"])})
+    if fault["kind"] == "504":
+        return ArmError(504, "GatewayTimeout", "The gateway did not receive a response in time (lab fault).")
     return ArmError(500, "InternalServerError", "An internal server error occurred (lab fault).")
 
 

@@ -104,16 +104,28 @@ def usages(subscription, location):
     for family in sorted({f for _c, _m, f in VM_SIZES.values()}):
         values.append(dict(name=dict(value=family, localizedValue=family), currentValue=lab.cores_in_use(family),
                            limit=quotas.get(family, 0), unit="Count"))
-    return arm_response({"value": values})
+    return _paged(values)
+
+
+def _paged(values):
+    """A list answer; in pages with ARM's nextLink (``$skiptoken``) when /lab/paging set a page size."""
+    size = current_app.config.get("PAGE_SIZE")
+    if not size:
+        return arm_response({"value": values})
+    start = int(request.args.get("$skiptoken") or 0)
+    body = {"value": values[start:start + size]}
+    if start + size < len(values):
+        body["nextLink"] = "%s?api-version=%s&$skiptoken=%d" % (request.base_url, request.args.get("api-version"), start + size)
+    return arm_response(body)
 
 
 @route(LOCATION + r"/vmsizes", api_versions=COMPUTE_API_VERSIONS)
 def vm_sizes(subscription, location):
     lab = _lab(subscription)
     _check_location(lab, location)
-    return arm_response({"value": [dict(name=name, numberOfCores=cores, memoryInMB=memory, maxDataDiskCount=cores * 4,
-                                        osDiskSizeInMB=1047552, resourceDiskSizeInMB=cores * 8192)
-                                   for name, (cores, memory, _family) in sorted(VM_SIZES.items())]})
+    return _paged([dict(name=name, numberOfCores=cores, memoryInMB=memory, maxDataDiskCount=cores * 4,
+                        osDiskSizeInMB=1047552, resourceDiskSizeInMB=cores * 8192)
+                   for name, (cores, memory, _family) in sorted(VM_SIZES.items())])
 
 
 @route(SUBSCRIPTION + r"/providers/microsoft\.compute/skus", api_versions=SKUS_API_VERSIONS)

@@ -1,8 +1,12 @@
 """The lab's control API (``control_url``, loopback, no token): what tests and rehearsals steer.
 
 GET  /lab/requests  every ARM request answered: time, method, path, status, seconds
+GET  /lab/grants    every token the lab's Entra ID gave: time, client id, grant (secret, certificate, federated)
 GET  /lab/state     each item's phase, provider, state and where it runs; the Azure VMs; pending faults
-POST /lab/faults    faults for the next N matching requests or jobs (see FAULT_KINDS)
+POST /lab/faults    faults for the next N matching requests or jobs (see HTTP_FAULTS and add_fault)
+POST /lab/outage    {"seconds": 60}: ARM drops every request unanswered for that long (the control API stays up)
+POST /lab/restart   {"down_seconds": 5}: the lab stops listening and closes every connection, then listens again on the
+                    same port with its state kept (jobs went on meanwhile), as a service restarted behind its address
 POST /lab/health    mark an item as needing a resync: {"item": "vm-win-01", "resync_required": true}
 POST /lab/stage     put an item straight into a stage of the cycle: {"item": "vm-win-01", "stage": "committed"}
 POST /lab/component a fabric component's health: {"kind": "process_server", "name": "cs-lab-01", "health": "Critical",
@@ -13,13 +17,19 @@ POST /lab/hold      {"item": "vm-win-01", "action": "unplannedFailover", "hold":
 POST /lab/registration {"hold": true}: deployed process servers do not register until {"hold": false}
 POST /lab/replicate {"item": "vm-lin-01", "minutes": 10}: the item has replicated for N more minutes since its last
                     reprotect or commit (its recovery points of that time exist now), instead of the test waiting for them
+POST /lab/paging    {"page_size": 2}: compute usages and VM sizes answer in pages with nextLink ($skiptoken); 0 or null: one page
 POST /lab/reset     back to the scenario's start (items, jobs, Azure VMs, faults; on-premises VMs powered on)
+GET  /lab/jobs      every job the vault has run: id, item (machine), action, scenario, state, start and end
+POST /lab/gate      {"method": "POST", "path": "unplannedFailover", "hold": true}: matching ARM requests wait, before they are
+                    handled, until {"hold": false} (all at once) or {"let_go": 1} (the oldest); GET /lab/gate names those waiting
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+import threading
+import time
 
 from flask import Blueprint, current_app, jsonify, request
 
@@ -28,8 +38,62 @@ from .cycle import OPERATION_OF_ACTION, PHASES
 from .fabrics import set_component_state
 
 blueprint = Blueprint("control", __name__, url_prefix="/lab")
-HTTP_FAULTS = ("400", "429", "500", "503", "drop", "drop_after")
+HTTP_FAULTS = ("400", "429", "500", "503", "504", "drop", "drop_after")
+# The faults that can come after the request was handled ("after": true): the write took effect, the answer is this error.
+AFTER_FAULTS = ("500", "503", "504")
 STAGES = ("protected", "failed_over", "committed", "reprotected", "failed_back", "failback_committed")
+
+
+# How long a request waits at a closed gate at most: a gate a test forgot does not hold the lab's threads for ever.
+GATE_MAX_SECONDS = 600
+
+
+class Gate:
+    """ARM requests kept waiting before they are handled, until the gate opens or lets them go one by one (POST /lab/gate)."""
+
+    def __init__(self):
+        self.condition = threading.Condition()
+        self.rule = None  # (method, compiled path regex) while closed
+        self.waiting = []  # [method, path] of each request waiting now, oldest first
+        self.let_through = []  # the waiting entries let go while the gate stays closed
+
+    def _closed_for(self, method, path):
+        return self.rule is not None and self.rule[0] in ("*", method) and self.rule[1].search(path)
+
+    def close(self, method, pattern):
+        with self.condition:
+            self.rule = (method, re.compile(pattern, re.IGNORECASE))
+
+    def open(self):
+        with self.condition:
+            self.rule = None
+            self.condition.notify_all()
+
+    def pass_through(self, method, path):
+        """Return at once when the gate is open for this request; else when it opens (or after GATE_MAX_SECONDS)."""
+        with self.condition:
+            if not self._closed_for(method, path):
+                return
+            entry = [method, path]
+            self.waiting.append(entry)
+            deadline = time.monotonic() + GATE_MAX_SECONDS
+            while self._closed_for(method, path) and not any(e is entry for e in self.let_through) and time.monotonic() < deadline:
+                self.condition.wait(timeout=1)
+            self.waiting = [e for e in self.waiting if e is not entry]
+            self.let_through = [e for e in self.let_through if e is not entry]
+
+    def let_go(self, count):
+        """Let the ``count`` oldest waiting requests go; the gate stays closed for the others. How many were let go."""
+        with self.condition:
+            chosen = [e for e in self.waiting if not any(e is t for t in self.let_through)][:count]
+            self.let_through.extend(chosen)
+            self.condition.notify_all()
+            return len(chosen)
+
+    def view(self):
+        with self.condition:
+            return dict(closed=self.rule is not None, method=self.rule[0] if self.rule else None,
+                        path=self.rule[1].pattern if self.rule else None, waiting=[list(w) for w in self.waiting])
 
 
 def _bad(message):
@@ -46,6 +110,11 @@ def _item(vault, body):
 @blueprint.route("/requests")
 def requests_made():
     return jsonify(current_app.config["REQUESTS"])
+
+
+@blueprint.route("/grants")
+def grants():
+    return jsonify(current_app.config["TOKENS"].grants())
 
 
 @blueprint.route("/state")
@@ -70,8 +139,10 @@ def state():
 
 @blueprint.route("/faults", methods=["POST"])
 def add_fault():
-    """{"kind": "400"|"429"|"500"|"503"|"drop"|"drop_after", "method": "POST", "path": "regex", "count": 1, "retry_after": 2,
-    "error": {"code", "message", "possibleCauses", "recommendedAction"} (the body of a 400)}
+    """{"kind": "400"|"429"|"500"|"503"|"504"|"drop"|"drop_after", "method": "POST", "path": "regex", "count": 1, "retry_after": 2,
+    "error": {"code", "message", "possibleCauses", "recommendedAction"} (the body of a 400), "item": "vm-win-01" (only the
+    requests whose path names that item or one of its jobs), "after": true (500, 503, 504: the request is handled first),
+    "skip": 1 (the first N matching requests pass, the fault meets the next ones)}
     or {"kind": "job", "action": "unplannedFailover", "item": "vm-win-01", "fail_at_task": 3, "error": {...}, "count": 1}
     or {"kind": "job", "never_ends": true, ...} or {"kind": "job", "suspend_at_task": 1, ...} (Suspended until resumed).
     "drop" closes the connection before the request is handled,
@@ -95,22 +166,95 @@ def add_fault():
         re.compile(fault.get("path", ".*"))
     except re.error as exc:
         return _bad("path is not a regular expression: %s" % exc)
+    after = bool(fault.get("after"))
+    if after and kind not in AFTER_FAULTS:
+        return _bad("after applies to %s only (drop_after is the dropped answer)" % ", ".join(AFTER_FAULTS))
+    item = None
+    if fault.get("item") is not None:
+        vault = current_app.config["VAULT"]
+        found = _item(vault, fault)
+        if found is None:
+            return _bad("no item %r (items: %s)" % (fault.get("item"), ", ".join(i.machine.name for i in vault.items.values())))
+        item = found.machine.name
     entry = dict(kind=kind, method=str(fault.get("method", "*")).upper(), path=fault.get("path", ".*"), count=count,
-                 retry_after=int(fault.get("retry_after", 1)), error=fault.get("error"))
+                 retry_after=int(fault.get("retry_after", 1)), error=fault.get("error"), item=item, after=after,
+                 skip=int(fault.get("skip", 0)))
     current_app.config["HTTP_FAULTS"].append(entry)
     return jsonify(entry), 201
 
 
+_JOB_PATH = re.compile(r"/(?:replicationJobs|replicationOperationStatus|operationresults)/([^/?]+)", re.IGNORECASE)
+
+
+def _names_item(path, machine):
+    """True when ``path`` names the item of ``machine`` or one of its jobs."""
+    vault = current_app.config["VAULT"]
+    item = next((i for i in vault.items.values() if i.machine.name == machine), None)
+    if item is None:
+        return False
+    if "/replicationprotecteditems/%s" % item.name.lower() in path.lower():
+        return True
+    found = _JOB_PATH.search(path)
+    job = current_app.config["JOBS"].get(found.group(1)) if found else None
+    return job is not None and job.item_id.lower() == item.id.lower()
+
+
 def take_http_fault(method, path):
-    """The first pending HTTP fault matching a request, used up by one; or None."""
+    """The first pending HTTP fault matching a request (its path, or its path and query: ``$skiptoken=4``), used up by one; or None."""
     faults = current_app.config["HTTP_FAULTS"]
+    query = request.query_string.decode("utf-8", "replace")
     for fault in faults:
-        if fault["method"] in ("*", method) and re.search(fault["path"], path, re.IGNORECASE):
+        if fault["method"] in ("*", method) and (re.search(fault["path"], path, re.IGNORECASE)
+                                                 or re.search(fault["path"], path + "?" + query, re.IGNORECASE)) \
+                and (fault.get("item") is None or _names_item(path, fault["item"])):
+            if fault.get("skip", 0) > 0:  # this one passes: the fault is for a later one
+                fault["skip"] -= 1
+                continue
             fault["count"] -= 1
             if fault["count"] <= 0:
                 faults.remove(fault)
             return fault
     return None
+
+
+@blueprint.route("/outage", methods=["POST"])
+def outage():
+    """{"seconds": 60}: every ARM request is dropped unanswered (the connection closed) for that long; 0 ends an outage."""
+    body = request.get_json(silent=True) or {}
+    try:
+        seconds = float(body.get("seconds", 60))
+    except (TypeError, ValueError):
+        return _bad("seconds must be a number")
+    if seconds < 0:
+        return _bad("seconds must be 0 or more")
+    current_app.config["OUTAGE_UNTIL"] = time.monotonic() + seconds
+    return jsonify(seconds=seconds, until=iso(datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds)))
+
+
+def outage_on():
+    """True while an outage of /lab/outage lasts."""
+    return time.monotonic() < current_app.config.get("OUTAGE_UNTIL", 0)
+
+
+@blueprint.route("/restart", methods=["POST"])
+def restart():
+    """{"down_seconds": 5}: stop listening and close every connection, then listen again on the same port, the state kept.
+
+    Only a lab started by ``python -m asrlab`` can restart (it owns the server); the answer comes before the restart."""
+    body = request.get_json(silent=True) or {}
+    restarter = current_app.config.get("RESTART")
+    if restarter is None:
+        return _bad("this lab was not started by python -m asrlab: it cannot restart")
+    try:
+        down = float(body.get("down_seconds", 5))
+    except (TypeError, ValueError):
+        return _bad("down_seconds must be a number")
+    if not 0 <= down <= 600:
+        return _bad("down_seconds must be between 0 and 600")
+    answer = jsonify(restarting=True, down_seconds=down)
+    answer.headers["Connection"] = "close"
+    answer.call_on_close(lambda: restarter(down))  # once the answer is sent
+    return answer
 
 
 @blueprint.route("/stage", methods=["POST"])
@@ -231,6 +375,53 @@ def registration():
         return jsonify(hold=vault.registration_held)
 
 
+@blueprint.route("/paging", methods=["POST"])
+def paging():
+    size = (request.get_json(silent=True) or {}).get("page_size")
+    if size is not None and (not isinstance(size, int) or size < 0):
+        return _bad("page_size is a whole number >= 0 (0 or null: one page)")
+    current_app.config["PAGE_SIZE"] = size or None
+    return jsonify(page_size=size or None)
+
+
+@blueprint.route("/jobs")
+def jobs_run():
+    """Every job of the vault, oldest first: which item (machine) and action, ASR's scenario name, its state now."""
+    vault = current_app.config["VAULT"]
+    jobs = current_app.config["JOBS"]
+    with jobs.lock:
+        jobs.advance()
+        now = vault.clock.now()
+        machines = {i.id.lower(): i.machine.name for i in vault.items.values()}
+        listed = [dict(id=j.id, item=machines.get(j.item_id.lower(), j.target_name), action=j.action, scenario=j.scenario_name,
+                       state=j.state(now), start=iso(j.created), end=iso(j.end_time) if j.end_time and j.end_time <= now else None)
+                  for j in sorted(jobs.jobs.values(), key=lambda j: j.created)]
+        return jsonify(listed)
+
+
+@blueprint.route("/gate", methods=["GET", "POST"])
+def gate():
+    """{"method": "POST" (default "*"), "path": "regex" (default ".*"), "hold": true}: matching ARM requests wait before they are
+    handled until {"hold": false}, which lets them all go at once; {"let_go": 1} lets the oldest one go and keeps the gate
+    closed ("let" in the answer: how many went). GET: the gate and the requests waiting at it."""
+    door = current_app.config["GATE"]
+    if request.method == "POST":
+        body = request.get_json(silent=True) or {}
+        if body.get("let_go") is not None:
+            if not isinstance(body["let_go"], int) or body["let_go"] < 1:
+                return _bad("let_go must be a whole number >= 1")
+            let = door.let_go(body["let_go"])
+            return jsonify(dict(door.view(), let=let))
+        if body.get("hold", True):
+            try:
+                door.close(str(body.get("method", "*")).upper(), body.get("path", ".*"))
+            except re.error as exc:
+                return _bad("path is not a regular expression: %s" % exc)
+        else:
+            door.open()
+    return jsonify(door.view())
+
+
 @blueprint.route("/reset", methods=["POST"])
 def reset():
     vault = current_app.config["VAULT"]
@@ -241,6 +432,9 @@ def reset():
         fresh.vsphere_address = vault.vsphere_address
         current_app.config["VAULT"] = fresh
         current_app.config["HTTP_FAULTS"].clear()
+        current_app.config["PAGE_SIZE"] = None
+        current_app.config["GATE"].open()
+        current_app.config["OUTAGE_UNTIL"] = 0
         for item in fresh.items.values():
             fresh.onprem_power(item, True)
         return jsonify(reset=True, at=datetime.datetime.now(datetime.timezone.utc).isoformat())

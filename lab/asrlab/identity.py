@@ -1,9 +1,15 @@
-"""Entra ID as azure-identity's ClientSecretCredential meets it: discovery and the token endpoint.
+"""Entra ID as azure-identity's credentials meet it: discovery and the token endpoint.
+
+The client-credentials grant, with the app's secret (ClientSecretCredential), or a ``client_assertion``: a JWT
+signed with the app's certificate (CertificateCredential) or a federated token (WorkloadIdentityCredential,
+AZURE_FEDERATED_TOKEN_FILE); ``assertions.py`` checks those. The password grant (username mode) is refused, as
+Entra ID refuses it for an account with multi-factor authentication, which Azure Resource Manager requires.
 
 Tokens are opaque random strings the lab remembers with their tenant, client,
-audience and expiry; Resource Manager routes accept only those. Errors have
+audience, grant and expiry; Resource Manager routes accept only those. Errors have
 Entra ID's shape: ``error``, ``error_description`` with an AADSTS code,
-``error_codes``, ``trace_id``, ``correlation_id``.
+``error_codes``, ``trace_id``, ``correlation_id``. ``GET /lab/grants`` lists the tokens given: when, to which
+client, by which proof (secret, certificate, federated).
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import uuid
 
 from flask import Blueprint, current_app, jsonify, request
 
+from .assertions import ASSERTION_TYPE, AssertionRefused, check_assertion
+
 blueprint = Blueprint("identity", __name__)
 
 TOKEN_LIFETIME = 3599
@@ -26,13 +34,20 @@ class TokenStore:
 
     def __init__(self):
         self._tokens = {}
+        self._grants = []
         self._lock = threading.Lock()
 
-    def issue(self, tenant, client_id, audience):
+    def issue(self, tenant, client_id, audience, grant="secret"):
         token = secrets.token_urlsafe(32)
         with self._lock:
             self._tokens[token] = dict(tenant=tenant, client_id=client_id, audience=audience, expires=time.time() + TOKEN_LIFETIME)
+            self._grants.append(dict(time=time.time(), client_id=client_id, grant=grant))
         return token
+
+    def grants(self):
+        """The tokens given so far: time, client id, and the proof (secret, certificate, federated)."""
+        with self._lock:
+            return list(self._grants)
 
     def lookup(self, token):
         with self._lock:
@@ -94,19 +109,31 @@ def token(tenant):
         return problem
     config = current_app.config["LAB"]
     form = request.form
+    if form.get("grant_type") == "password":
+        return entra_error(400, "invalid_grant", 50076, "Due to a configuration change made by your administrator, or because you "
+                           "moved to a new location, you must use multi-factor authentication to access '%s'." % config.audience)
     if form.get("grant_type") != "client_credentials":
         return entra_error(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '%s'." % form.get("grant_type"))
     client_id = form.get("client_id", "")
     if client_id.lower() != config.client_id.lower():
         return entra_error(400, "unauthorized_client", 700016, "Application with identifier '%s' was not found in the directory '%s'."
                            % (client_id, tenant))
-    if not secrets.compare_digest(form.get("client_secret", ""), config.client_secret):
+    if form.get("client_assertion") or form.get("client_assertion_type"):
+        if form.get("client_assertion_type") != ASSERTION_TYPE:
+            return entra_error(400, "invalid_request", 50027, "Invalid client_assertion_type '%s'." % form.get("client_assertion_type"))
+        try:
+            grant = check_assertion(config.app_credentials, form.get("client_assertion", ""), config.client_id, request.base_url)
+        except AssertionRefused as refused:
+            return entra_error(401 if refused.error == "invalid_client" else 400, refused.error, refused.code, refused.description)
+    elif not secrets.compare_digest(form.get("client_secret", ""), config.client_secret):
         return entra_error(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request "
                            "is the client secret value, not the client secret ID, for a secret added to app '%s'." % client_id)
+    else:
+        grant = "secret"
     scope = form.get("scope", "")
     resource = scope.split()[0][: -len("/.default")] if scope.endswith("/.default") else scope
     if resource.rstrip("/") != config.audience.rstrip("/"):
         return entra_error(400, "invalid_scope", 500011, "The resource principal named %s was not found in the tenant named %s."
                            % (resource, tenant))
-    access = current_app.config["TOKENS"].issue(config.tenant_id, client_id, config.audience)
+    access = current_app.config["TOKENS"].issue(config.tenant_id, client_id, config.audience, grant)
     return jsonify(token_type="Bearer", expires_in=TOKEN_LIFETIME, ext_expires_in=TOKEN_LIFETIME, access_token=access)

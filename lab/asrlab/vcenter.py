@@ -105,7 +105,8 @@ def inventory_for(scenario, kind="vcenter"):
 
     classic: the protected VMs, the configuration server cs-lab-01, master targets mt-win-01 and mt-lin-01 (ready
     for failback: LSI Logic SAS / LSI Logic, disk.EnableUUID, tools running, in dsc-lab) and mt-bad-01, which breaks
-    every rule (paravirtual SCSI, no disk.EnableUUID, a snapshot, tools not running). The physical server phys-01
+    every rule (paravirtual SCSI, no disk.EnableUUID, a snapshot, tools not running); a scenario's other master targets
+    (a second Windows one, say) are VMs as ready as mt-win-01, on esx-01 and ds-vmfs-01. The physical server phys-01
     has no VM. modernized: the protected VMs and the appliance VM.
     """
     if kind == "esx":
@@ -114,7 +115,9 @@ def inventory_for(scenario, kind="vcenter"):
         raise ValueError("kind must be vcenter or esx, not %r" % (kind,))
     inventory = _infrastructure()
     vms = _protected_vms()
+    extra_masters = []
     if not isinstance(scenario, str):  # a loaded Scenario (a fleet, say): its VMware machines, placed in turn
+        extra_masters = list(scenario.master_targets or [])
         known = {vm["name"] for vm in vms}
         machines = [m for m in scenario.machines if m.kind == "vmware"]
         vms = [vm for vm in vms if vm["name"] in {m.name for m in machines}]
@@ -134,6 +137,12 @@ def inventory_for(scenario, kind="vcenter"):
             _vm("mt-bad-01", WINDOWS_2016, HOSTS[2], "ds-vsan-01", scsi_controller="pvscsi", tools="notRunning",
                 snapshot="before-patching", ip_address="10.0.0.19", annotation="breaks every master target rule (negative tests)"),
         ]
+        # A scenario's other master targets (a second Windows one, say): ready for failback, on esx-01 and ds-vmfs-01.
+        known = {vm["name"] for vm in vms}
+        for master in (m for m in extra_masters if m.name not in known):
+            guest = RHEL_8 if master.os_type == "Linux" else (WINDOWS_2019 if "2019" in master.os_version else WINDOWS_2016)
+            vms.append(_vm(master.name, guest, HOSTS[0], "ds-vmfs-01", disks=2, disk_gb=100, scsi_controller="lsilogic-sas",
+                           extra_config={"disk.EnableUUID": "TRUE"}, ip_address=master.ip, annotation="ASR master target (scenario)"))
     elif scenario == "modernized":
         vms.append(_vm("appliance-lab-01", WINDOWS_2019, HOSTS[0], "ds-vmfs-01", cpus=8, memory_mb=32768, disks=2, disk_gb=200,
                        ip_address="10.0.0.20", annotation="ASR replication appliance"))

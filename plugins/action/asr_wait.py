@@ -11,6 +11,8 @@ The wait itself is the module's: ``_asr_wait.wait``, with the same options (docs
 
 from __future__ import annotations
 
+import os
+
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
@@ -19,10 +21,26 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs impo
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_wait import ARGUMENT_SPEC, REQUIRED_IF, wait
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import missing_libraries
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_session import AzureSession
-from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import azure_argument_spec, check_azure_params
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import azure_argument_spec, azure_options
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 
 display = Display()
+
+
+def _while_run_lives(parent):
+    """The wait's progress printer; it ends the wait once ansible-playbook (the worker's parent) is gone.
+
+    A worker process has a session of its own: after ansible-playbook was killed (kill -9, the OOM killer), it would
+    read the job on for up to its timeout with nobody to tell. At its next read it stops; the job runs on, and a rerun
+    follows it."""
+
+    def progress(line):
+        if os.getppid() != parent:
+            raise SiteRecoveryError("the ansible-playbook run of this wait is gone (process %d ended): the wait stops here; the job was "
+                                    "left running, and a rerun follows it" % parent, code="RunGone")
+        display.display(line)
+
+    return progress
 
 
 class ActionModule(ActionBase):
@@ -41,13 +59,14 @@ class ActionModule(ActionBase):
         except AnsibleActionFail as exc:
             return dict(result, failed=True, msg=str(exc))
         missing = [library for library, _trace in missing_libraries()]
+        params, azure_problems = azure_options(params, vault=True)
         problems = (["the Python libraries %s are missing from the controller's Python" % ", ".join(missing)] if missing else []) \
-            + check_azure_params(params, vault=True) + wait_problems(params)
+            + azure_problems + wait_problems(params)
         if problems:
             return dict(result, failed=True, msg="Invalid options: " + "; ".join(problems))
         session = AzureSession(params, check_mode=self._task.check_mode)
         try:
-            result.update(wait(session, progress=display.display))
+            result.update(wait(session, progress=_while_run_lives(os.getppid())))
         except SiteRecoveryError as error:
             result.update(error.to_result(), failed=True)
         return result

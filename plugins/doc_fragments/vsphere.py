@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """hostname, username, password, port, validate_certs, ca_path."""
+    """hostname, username, password, port, validate_certs, ca_path, proxy_host, proxy_port."""
 
     DOCUMENTATION = r"""
 options:
@@ -48,6 +48,18 @@ options:
       - When not set, the default CA bundle of the controller's Python is used (E(SSL_CERT_FILE) or the system's).
       - The environment variable E(VMWARE_CA_PATH) is used when the option is not set.
     type: path
+  proxy_host:
+    description:
+      - The host name or address of an HTTP proxy that relays the HTTPS connection to the vSphere API (with C(CONNECT)),
+        as vmware.vmware's modules take it. Requires O(proxy_port).
+      - The server's certificate is still verified end to end, against O(hostname).
+      - The environment variable E(VMWARE_PROXY_HOST) is used when the option is not set.
+    type: str
+  proxy_port:
+    description:
+      - The port of the HTTP proxy O(proxy_host).
+      - The environment variable E(VMWARE_PROXY_PORT) is used when the option is not set.
+    type: int
 notes:
   - The connection always uses an explicit TLS context, so certificates are verified even for C(localhost) and C(127.0.0.1),
     which pyvmomi would otherwise skip.

@@ -14,7 +14,8 @@ description:
   - Each host carries the item's facts as host vars (see the notes), the same facts
     M(siterecovery.vmware.asr_replicated_item_info) returns, and belongs to groups by where it runs, protection state, provider,
     generation, replication health, multi-VM group and fabric.
-  - Takes the same Azure options as the collection's modules, with the same environment variables, so an AWX / Automation Platform
+  - Takes the same Azure options as the collection's modules, with the same environment variables and the same credentials
+    (documented once, in the doc fragment the modules use), and connects the same way, so an AWX / Automation Platform
     C(Microsoft Azure Resource Manager) credential supplies them.
   - Hosts are machines, not connection targets; the collection's roles delegate their tasks to the controller.
     No connection variable is set.
@@ -22,6 +23,10 @@ description:
 author:
   - siterecovery.vmware maintainers (@siterecovery)
 extends_documentation_fragment:
+  - siterecovery.vmware.azure
+  - siterecovery.vmware.azure.plugins
+  - siterecovery.vmware.azure.vault
+  - siterecovery.vmware.azure.vault_plugins
   - constructed
   - inventory_cache
 options:
@@ -30,65 +35,6 @@ options:
     required: true
     type: str
     choices: [siterecovery.vmware.asr_items]
-  auth_source:
-    description:
-      - Where the Azure credentials come from.
-      - V(auto) uses a service principal when O(client_id), O(secret) and O(tenant) are all set
-        (as options or environment variables); otherwise the Azure CLI's login, then a managed identity.
-      - V(env) requires a service principal from the options or the environment variables.
-      - V(cli) uses the login of the Azure CLI (C(az login)) on the controller.
-      - V(msi) uses the managed identity of the machine running Ansible; O(client_id), when set, selects a user-assigned identity.
-    type: str
-    choices: [auto, env, cli, msi]
-    default: auto
-    env:
-      - name: ANSIBLE_AZURE_AUTH_SOURCE
-  subscription_id:
-    description: The subscription that holds the Recovery Services vault. Required.
-    type: str
-    env:
-      - name: AZURE_SUBSCRIPTION_ID
-  client_id:
-    description: The application (client) id of the service principal, or of the user-assigned managed identity.
-    type: str
-    env:
-      - name: AZURE_CLIENT_ID
-  secret:
-    description:
-      - The service principal's client secret.
-      - Better given by the environment (an AWX credential does so) than written in the file; never shown in output.
-    type: str
-    env:
-      - name: AZURE_SECRET
-      - name: AZURE_CLIENT_SECRET
-  tenant:
-    description: The Microsoft Entra tenant (directory) id or domain of the service principal.
-    type: str
-    env:
-      - name: AZURE_TENANT
-      - name: AZURE_TENANT_ID
-  cloud_environment:
-    description:
-      - The Azure cloud, which decides the Resource Manager and login endpoints.
-      - A cloud name (V(AzureCloud), V(AzureUSGovernment), V(AzureChinaCloud)), or the https URL of a
-        Resource Manager whose C(/metadata/endpoints) document names its login endpoint and audience
-        (Azure Stack Hub, or the collection's lab).
-      - The environment variable E(AZURE_AUTHORITY_HOST), when set, overrides the login endpoint.
-        A login endpoint that is not Microsoft Entra ID's own is used without instance discovery.
-    type: str
-    default: AzureCloud
-    env:
-      - name: AZURE_CLOUD_ENVIRONMENT
-  resource_group:
-    description: The resource group of the Recovery Services vault. Required.
-    type: str
-    env:
-      - name: ASR_RESOURCE_GROUP
-  vault_name:
-    description: The name of the Recovery Services vault. Required.
-    type: str
-    env:
-      - name: ASR_VAULT_NAME
   group_prefix:
     description:
       - The start of the name of every group this plugin makes (not of the groups of O(groups) and O(keyed_groups)).
@@ -98,8 +44,8 @@ options:
 notes:
   - "Host vars: C(asr_item_name) and C(asr_item_id) (the item's ARM name and id), C(asr_friendly_name), C(asr_provider)
     (C(InMageAzureV2), C(InMage), C(InMageRcm) or C(InMageRcmFailback)), C(asr_generation) (C(classic) or C(modernized)),
-    C(asr_running_in) (C(azure) or C(onprem), whatever C(activeLocation) says for the provider), C(asr_item_stage) (C(replicating),
-    C(commit_pending), C(committed), C(busy), C(other)), C(asr_next_step), C(asr_protection_state), C(asr_protection_state_description),
+    C(asr_running_in) (C(azure) or C(onprem), whatever C(activeLocation) says for the provider), C(asr_replicates_to_azure), C(asr_item_stage) (C(replicating),
+    C(commit_pending), C(committed), C(busy), C(other)), C(asr_next_step), C(asr_next_stages) (the cycle's stages that run next), C(asr_protection_state), C(asr_protection_state_description),
     C(asr_active_location), C(asr_replication_health), C(asr_failover_health), C(asr_health_errors), C(asr_allowed_operations),
     C(asr_current_job), C(asr_resync_required), C(asr_multi_vm_group), C(asr_fabric) (the configuration server or appliance, by name),
     C(asr_fabric_name) and C(asr_container) (ARM names), C(asr_policy), C(asr_recovery_vm) (the Azure VM a failover creates: name, size,
@@ -113,11 +59,6 @@ notes:
   - Machines that share a friendly name are named by their items' names instead, with a warning.
   - One request lists the vault's items (ARM pages through large vaults); with O(cache) enabled and a persistent cache plugin,
     a run within O(cache_timeout) makes no request at all. The cache is per configuration file and vault.
-  - Server certificates are verified with the CA bundle that E(REQUESTS_CA_BUNDLE) names, or the system's.
-requirements:
-  - python >= 3.11
-  - azure-identity >= 1.15.0
-  - azure-mgmt-recoveryservicessiterecovery >= 2.0.0
 """
 
 EXAMPLES = r"""
@@ -150,13 +91,13 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
-from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import build_credential, build_site_recovery_client, missing_libraries
-from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_cloud import CloudConfigError, resolve_cloud
-from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import AUTH_SOURCES, check_azure_params, vault_id
-from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError, from_exception
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import missing_libraries
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_session import AzureSession
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import azure_argument_spec, azure_options, vault_id
+from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._inventory_facts import check_group_prefix, inventory_hosts
 
-AZURE_OPTIONS = ("auth_source", "subscription_id", "client_id", "secret", "tenant", "cloud_environment", "resource_group", "vault_name")
+AZURE_OPTIONS = tuple(azure_argument_spec(vault=True))
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -170,10 +111,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
         self._read_config_data(path)
-        params = dict((name, self.get_option(name)) for name in AZURE_OPTIONS)
-        params["auth_source"] = params["auth_source"] or "auto"
-        problems = [] if params["auth_source"] in AUTH_SOURCES else ["auth_source %r is not one of %s" % (params["auth_source"], ", ".join(AUTH_SOURCES))]
-        problems.extend(check_azure_params(params))
+        params, problems = azure_options(dict((name, self.get_option(name)) for name in AZURE_OPTIONS))
         prefix = self.get_option("group_prefix")
         prefix = "" if prefix is None else prefix
         if check_group_prefix(prefix):
@@ -208,18 +146,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _read_vault(self, params):
         for library, _trace in missing_libraries():
             raise AnsibleParserError("%s needs the Python library %s on the controller (or in the execution environment)" % (self.NAME, library))
-        context = "reading the replicated items of vault %s" % params["vault_name"]
+        session = AzureSession(params)
         try:
-            try:
-                cloud = resolve_cloud(params["cloud_environment"])
-            except CloudConfigError as exc:
-                raise SiteRecoveryError("cloud_environment: %s" % exc, code="CloudEnvironment",
-                                        recommended_action="use AzureCloud, AzureUSGovernment, AzureChinaCloud or a Resource Manager URL") from exc
-            client = build_site_recovery_client(build_credential(params, cloud), params["subscription_id"], cloud)
-            return VaultReader(client, params["resource_group"], params["vault_name"]).items()
-        except Exception as exc:  # pylint: disable=broad-except  # translated, not swallowed
+            with session.step("reading the replicated items of vault %s" % params["vault_name"]):
+                return VaultReader(session.client, params["resource_group"], params["vault_name"]).items()
+        except SiteRecoveryError as error:
             # The translated message says all ASR said; chaining would print the SDK's text of it again.
-            raise AnsibleParserError("%s: %s" % (self.NAME, from_exception(exc, context).to_result()["msg"])) from None
+            raise AnsibleParserError("%s: %s" % (self.NAME, error.to_result()["msg"])) from None
 
     def _populate(self, hosts):
         strict = self.get_option("strict")

@@ -24,10 +24,15 @@ def arm_request(client, method, path, api_version, body=None):
 
 
 def arm_list(client, path, api_version):
-    """Every element of an ARM list, following nextLink."""
+    """Every element of an ARM list, following nextLink; a page that fails raises as the first would (HttpResponseError).
+
+    nextLink is used as ARM gives it (it carries its own api-version and $skiptoken).
+    """
     page = arm_request(client, "GET", path, api_version) or {}
     values = list(page.get("value") or [])
     while page.get("nextLink"):
-        page = client.send_request(HttpRequest("GET", page["nextLink"])).json()
+        response = client.send_request(HttpRequest("GET", page["nextLink"]))
+        response.raise_for_status()
+        page = response.json() if response.content else {}
         values.extend(page.get("value") or [])
     return values

@@ -5,7 +5,9 @@
 
 Private to the collection. Read first; refuse what ASR would refuse before any write; attach to a job
 of the same operation that already runs instead of starting another; send the POST once and, when
-its answer is lost, re-read the item to learn whether ASR took it; then wait on the job.
+its answer is lost, re-read the item to learn whether ASR took it; then wait on the job. When ASR refuses
+the POST because another run started or did the same action since the read (a job template launched
+twice), follow that run's job, or say the action is done (:class:`Overtaken`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import time
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import address, item_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import JobWaiter, job_facts
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import OPERATION_OF_ACTION, refusal
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import JOB_SCENARIOS, OPERATION_OF_ACTION, refusal
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll, PollTimeout
@@ -32,23 +34,15 @@ SDK_METHODS = {
     "testFailoverCleanup": "begin_test_failover_cleanup",
     "update": "begin_update",  # PATCH of the item (its recovery VM's properties)
 }
-SCENARIOS = {
-    "unplannedFailover": ("UnplannedFailover",),
-    "plannedFailover": ("PlannedFailover",),
-    "failoverCommit": ("CommitFailover", "FinalizeFailback", "Commit"),
-    "applyRecoveryPoint": ("ChangePit", "ChangeRecoveryPoint"),
-    "reProtect": ("SwitchReplicationGroupProtection", "Reprotect", "SwitchProtection"),
-    "failoverCancel": ("CancelFailover",),
-    "repairReplication": ("RepairReplication", "ResynchronizeReplication"),
-    "testFailover": ("TestFailover",),
-    "testFailoverCleanup": ("TestFailoverCleanup",),
-    "update": ("UpdateVmProperties",),
-}
 # How long to look for the job of a POST whose answer was lost, and how often, in seconds.
 ATTACH_SECONDS = 30
 ATTACH_INTERVAL = 2
 # How many times a POST that ASR is proven not to have taken is sent.
 SEND_ATTEMPTS = 3
+
+
+class Overtaken(Exception):
+    """The action was done by another run (or person) between this run's read and its request: nothing was sent that took."""
 
 
 def job_id_of(headers):
@@ -88,7 +82,7 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
     def running_job_of(self, action, facts=None):
         """The id of the job of ``action`` running on the item now, or None."""
         current = (facts or self.before)["current_job"]
-        if current and current["scenario"] in SCENARIOS[action]:
+        if current and current["scenario"] in JOB_SCENARIOS[action]:
             return current["id"]
         return None
 
@@ -104,12 +98,15 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
             raise SiteRecoveryError(problem, code="OperationNotAllowed",
                                     recommended_action="the item's next step is: %s" % facts["next_step"])
 
-    def start(self, action, body=None):
+    def start(self, action, body=None, done=None):
         """POST the action once; return the id of its job.
 
         The job id comes from the answer's Azure-AsyncOperation / Location headers (the job id is the operation id).
         A lost answer (5xx, a dropped connection) is resolved by reading the item and its recent jobs again: a job
         found is followed; when none is, ASR did not take the POST, and it is sent again, ``SEND_ATTEMPTS`` times at most.
+        A refusal (409: another operation runs; 400: not allowed in the item's state) is checked against the item read
+        again: a job of this action running there is followed; when ``done(facts)`` returns a message, the action was
+        done meanwhile by someone else, and :class:`Overtaken` says so; else ASR's refusal stands.
         """
         method = getattr(self.asr.client.replication_protected_items, SDK_METHODS[action])
         fabric, container, name = address(self.item)
@@ -123,15 +120,12 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
                 with self.asr.step("sending " + context):
                     method(*args, polling=False, raw_response_hook=lambda response: answer.update(headers=response.http_response.headers))
             except SiteRecoveryError as error:
-                if error.status == 409:
-                    # Another operation runs on the item: when it is this one, started by another run at the same moment,
-                    # follow it (two launches of one job template); else ASR's refusal stands.
-                    job_id = self.running_job_of(action, self.reread())
+                if error.status is not None and error.status < 500:
+                    # ASR answered and refused: nothing was started by this request.
+                    job_id = self._refused(action, error, done)
                     if job_id:
                         return job_id
                     raise
-                if error.status is not None and error.status < 500:
-                    raise  # ASR answered and refused: nothing was started
                 job_id = self._find_started_job(action)
                 if job_id is not None:
                     return job_id
@@ -146,6 +140,21 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
             return job_id
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _refused(self, action, error, done):
+        """After ASR refused the POST of ``action``: return the job of another run that started the same action since the
+        read (two launches of one job template), raise :class:`Overtaken` when the action's outcome is there already;
+        return None when the refusal stands."""
+        if error.status not in (400, 409):
+            return None
+        facts = self.reread()
+        job_id = self.running_job_of(action, facts)
+        if job_id:
+            return job_id
+        message = done(facts) if done else None
+        if message:
+            raise Overtaken("%s: done by another run meanwhile (ASR refused this run's %s: %s)" % (message, action, error.message)) from error
+        return None
+
     def _find_started_job(self, action):
         """The job of ``action`` on the item: from its current scenario, else among the vault's recent jobs; None after ATTACH_SECONDS."""
         since = (self.before.get("current_job") or {}).get("start_time", "")
@@ -156,7 +165,7 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
                 return job_id
             with self.asr.step("listing the recent jobs of vault %s" % self.asr.vault_name):
                 recent = [job_facts(j) for j in self.vault.jobs()]
-            mine = [j for j in recent if j["target_name"] == self.name and j["operation"] in SCENARIOS[action]
+            mine = [j for j in recent if j["target_name"] == self.name and j["operation"] in JOB_SCENARIOS[action]
                     and (j["start_time"] or "") >= since]
             return max(mine, key=lambda j: j["start_time"] or "")["id"] if mine else None
 
@@ -180,7 +189,11 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
         self.refuse_unless_allowed(action)
         if self.asr.check_mode:
             return self.result(True, message="would " + would)
-        return self.result(True, self.wait(self.start(action), doing))
+        try:
+            job_id = self.start(action, done=unchanged)
+        except Overtaken as over:
+            return self.result(False, message=str(over))
+        return self.result(True, self.wait(job_id, doing))
 
     def wait(self, job_id, context):
         params = self.asr.params
@@ -194,7 +207,7 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
         return JobWaiter(read, params["wait_timeout"], params["wait_sleep"]).wait(job_id, context)
 
     def result(self, changed, job=None, message=None):
-        after = self.reread() if changed or job else self.before
+        after = self.reread() if changed or job else item_facts(self.item)  # the last read: the item found, or read again
         result = dict(changed=changed, replicated_item=after, job=job,
                       diff=dict(before=state_summary(self.before), after=state_summary(after)))
         if message:

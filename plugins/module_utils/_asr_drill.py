@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS, StateError, recovery_point_input
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FAILBACK_PROVIDERS, FORWARD_PROVIDERS, StateError, recovery_point_input
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_vm import read_vm, vm_id
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
@@ -40,7 +40,7 @@ def provider_refusal(facts, name):
     provider = facts["provider"]
     if provider in FORWARD_PROVIDERS and facts["running_in"] == "onprem":
         return None
-    if provider in ("InMage", "InMageRcmFailback"):
+    if provider in FAILBACK_PROVIDERS:
         why = ("it runs in Azure and replicates back to on-premises" if facts["running_in"] == "azure" else
                "it has failed back and is not reprotected to Azure yet")
     elif facts["running_in"] == "azure":

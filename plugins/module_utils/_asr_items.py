@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import generation, next_step, running_in, stage
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS, GENERATION_OF_PROVIDER, generation
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import next_stages, next_step, running_in, stage
 from ansible_collections.siterecovery.vmware.plugins.module_utils._facts import HEALTH_ERROR_FIELDS, pick, pick_each
 
 
@@ -59,6 +60,8 @@ RECOVERY_VM_FIELDS = {
     "InMageRcm": (("name", "targetVmName"), ("size", "targetVmSize"), ("resource_group_id", "targetResourceGroupId"),
                   ("availability_set_id", "targetAvailabilitySetId"), ("network_id", "targetNetworkId"), ("license_type", "licenseType")),
 }
+# The keys of recovery_vm, whatever the provider.
+RECOVERY_VM_KEYS = tuple(sorted({fact for fields in RECOVERY_VM_FIELDS.values() for fact, _wire in fields} | {"subnet", "static_ip", "nic_id"}))
 ITEM_DETAIL_FIELDS = (
     ("os_type", "osType"),
     ("os_version", ("osVersion", "osName")),
@@ -93,8 +96,9 @@ def _recovery_vm(provider, details):
             facts.update(pick(config, (("subnet", "recoverySubnetName"), ("static_ip", "recoveryStaticIPAddress"))))
             facts.update(pick(nic, (("nic_id", "nicId"),)))
     if not facts.get("static_ip"):
-        facts["static_ip"] = None
-    return facts
+        facts.pop("static_ip", None)
+    # One shape for both generations: every key, null where the provider has no value.
+    return dict(dict.fromkeys(RECOVERY_VM_KEYS), **facts)
 
 
 def drill_is_pending(properties):
@@ -130,9 +134,12 @@ def item_facts(item):
     if group and group in (details.get("vmId"), details.get("multiVmGroupId")) and details.get("multiVmSyncStatus") != "Enabled":
         group = None  # classic items name a group after themselves when they are in none
     fabric, container, _name = address(item)
+    forward = (provider in FORWARD_PROVIDERS) if provider in GENERATION_OF_PROVIDER else None
+    scenario = current.get("scenarioName") if job_running else None
     facts = dict(
         name=item["name"], id=item["id"], friendly_name=properties.get("friendlyName"), provider=provider, generation=generation(provider),
-        running_in=where, stage=item_stage, next_step=next_step(where, item_stage), protection_state=properties.get("protectionState"),
+        running_in=where, replicates_to_azure=forward, stage=item_stage, next_step=next_step(where, item_stage, forward, scenario),
+        next_stages=next_stages(where, item_stage, forward, scenario), protection_state=properties.get("protectionState"),
         protection_state_description=properties.get("protectionStateDescription"), active_location=properties.get("activeLocation"),
         active_site_type=details.get("activeSiteType"), replication_health=properties.get("replicationHealth"),
         failover_health=properties.get("failoverHealth"), health_errors=pick_each(properties, "healthErrors", HEALTH_ERROR_FIELDS),

@@ -11,7 +11,6 @@ running: this collection never cancels a failover by itself.
 from __future__ import annotations
 
 import datetime
-import re
 import time
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
@@ -51,15 +50,17 @@ def _errors(entries):
 
 
 def parse_time(text):
-    """An aware datetime from ASR's timestamp forms (2021-04-06T09:48:12.0073939Z, +00:00, no zone); None when unset."""
-    found = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?$", text or "")
-    if not found or found.group(1).startswith("0001-"):
+    """An aware datetime from ASR's timestamps (2021-04-06T09:48:12.0073939Z, +00:00, no zone: UTC); None when unset or not one.
+
+    ``datetime.fromisoformat`` reads them all on Python 3.11 and later (Z, and 7 fractional digits, cut to microseconds).
+    """
+    if not text or str(text).startswith("0001-"):
         return None
-    moment = datetime.datetime.strptime(found.group(1), "%Y-%m-%dT%H:%M:%S")
-    moment += datetime.timedelta(microseconds=int((found.group(2) or "0")[:6].ljust(6, "0")))
-    zone = found.group(3) or "Z"
-    offset = datetime.timedelta(0) if zone == "Z" else (1 if zone[0] == "+" else -1) * datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-    return moment.replace(tzinfo=datetime.timezone(offset))
+    try:
+        moment = datetime.datetime.fromisoformat(str(text).strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
 
 
 def _recovery_point(properties):
@@ -107,11 +108,13 @@ def job_error(facts, context):
 class JobWaiter:
     """Follows a job until it ends, up to ``timeout`` seconds, reading it every ``sleep`` seconds (one :class:`Poll`)."""
 
-    def __init__(self, read, timeout, sleep, progress=None, clock=time.monotonic, pause=time.sleep, timeout_option="wait_timeout"):
+    def __init__(self, read, timeout, sleep, progress=None, clock=time.monotonic, pause=time.sleep, timeout_option="wait_timeout",
+                 failed=None):
         self.read = read
         self.timeout = timeout
         self.sleep = sleep
         self.progress = progress  # called with the job's facts at each read
+        self.failed = failed  # called with (error, seconds until the next read) after each read that failed and is read again
         self.clock = clock
         self.pause = pause
         self.timeout_option = timeout_option  # how the caller names the timeout, for the message
@@ -122,7 +125,7 @@ class JobWaiter:
         poll = self.poll = Poll(self.timeout, self.sleep, clock=self.clock, pause=self.pause)
         try:
             facts = poll.until(lambda: job_facts(self.read(job_id)), lambda f: f["state"] in ENDED or f["state"] == "Suspended",
-                               progress=self.progress)
+                               progress=self.progress, failed=self.failed)
         except PollTimeout as out:
             raise wait_timeout_error(context, job_id, out, self.timeout_option) from None
         if facts["state"] in ("Failed", "Cancelled"):

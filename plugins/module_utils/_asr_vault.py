@@ -50,16 +50,18 @@ class VaultReader:
                                         code="ReplicatedItemNotFound") from exc
             raise
 
-    def refresh(self, item):
+    def refresh(self, item, **options):
+        """The item read again; ``options`` go to the SDK call (``retry_total=0``: one attempt)."""
         fabric, container, name = address(item)
-        return self.client.replication_protected_items.get(self.group, self.vault, fabric, container, name).as_dict()
+        return self.client.replication_protected_items.get(self.group, self.vault, fabric, container, name, **options).as_dict()
 
     def points(self, item):
         fabric, container, name = address(item)
         return [p.as_dict() for p in self.client.recovery_points.list_by_replication_protected_items(self.group, self.vault, fabric, container, name)]
 
-    def job(self, job_id):
-        return self.client.replication_jobs.get(self.group, self.vault, job_id).as_dict()
+    def job(self, job_id, **options):
+        """The job ``job_id``; ``options`` go to the SDK call (``retry_total=0``: one attempt)."""
+        return self.client.replication_jobs.get(self.group, self.vault, job_id, **options).as_dict()
 
     def jobs(self, odata_filter=None):
         return [j.as_dict() for j in self.client.replication_jobs.list(self.group, self.vault, filter=odata_filter)]

@@ -18,6 +18,9 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault imp
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll, PollTimeout
 
+# A wait's reads are sent once each (no retry by the transport): the wait's Poll reads again at its interval, and a read
+# that failed is one line of the wait's output, instead of up to a minute of silent retries inside one read.
+ONE_ATTEMPT = 0
 # What ASR says while a failed-over machine's agent has not registered again (the reprotect fails meanwhile).
 AGENT_NOT_REGISTERED = ("150273",)
 
@@ -60,6 +63,12 @@ def item_line(label, what, facts, elapsed):
     return "%s: waiting for %s: %s, %s (%d s)" % (label, what, facts["protection_state"], facts["stage"], elapsed)
 
 
+def failed_line(label, error, pause, poll, timeout_option):
+    """One line for a read that failed and will be read again: which read, why, when the next one is, what time is left."""
+    return "%s: read %d failed, reading again in %d s (%d s left of %s): %s" % (
+        label, poll.reads, round(pause), poll.remaining(), timeout_option, error.message)
+
+
 def wait_for_item(asr, vault, item, condition, label, poll, progress=None):
     """The item's facts once ``condition`` (a key of CONDITIONS) holds, read under ``poll``; SiteRecoveryError when it runs out."""
     test, what = CONDITIONS[condition]
@@ -67,10 +76,12 @@ def wait_for_item(asr, vault, item, condition, label, poll, progress=None):
 
     def read():
         with asr.step("reading replicated item %s" % item["name"]):
-            return item_facts(vault.refresh(item))
+            return item_facts(vault.refresh(item, retry_total=ONE_ATTEMPT))
 
+    option = params.get("wait_timeout_name") or "wait_timeout"
     try:
-        return poll.until(read, test, progress=(lambda facts: progress(item_line(label, what, facts, poll.elapsed()))) if progress else None)
+        return poll.until(read, test, progress=(lambda facts: progress(item_line(label, what, facts, poll.elapsed()))) if progress else None,
+                          failed=(lambda error, pause: progress(failed_line(label, error, pause, poll, option))) if progress else None)
     except PollTimeout as out:
         state = "; it is %s" % out.value["protection_state"] if out.value else ""
         raise SiteRecoveryError("%s: still waiting for %s after %d s%s; nothing was changed. Run again, or raise %s"
@@ -91,11 +102,13 @@ def wait(asr, progress=None, clock=time.monotonic, pause=time.sleep):
 
         def read(job_id):
             with asr.step("reading job %s of vault %s" % (job_id, asr.vault_name)):
-                return vault.job(job_id)
+                return vault.job(job_id, retry_total=ONE_ATTEMPT)
 
+        option = params.get("wait_timeout_name") or "wait_timeout"
         waiter = JobWaiter(read, params["wait_timeout"], params["wait_sleep"], clock=clock, pause=pause,
-                           progress=(lambda facts: progress(job_line(label, facts))) if progress else None,
-                           timeout_option=params.get("wait_timeout_name") or "wait_timeout")
+                           progress=(lambda facts: progress(job_line(label, facts))) if progress else None, timeout_option=option,
+                           failed=(lambda error, pause_seconds: progress(failed_line(label, error, pause_seconds, waiter.poll, option)))
+                           if progress else None)
         job = waiter.wait(params["job_id"], label)
         return dict(changed=False, job=job, seconds=round(clock() - started, 1), reads=waiter.poll.reads, failed_reads=waiter.poll.failed_reads)
     with asr.step("finding replicated item %s in vault %s" % (params["name"], asr.vault_name)):

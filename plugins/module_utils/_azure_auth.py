@@ -6,6 +6,11 @@
 Private to the collection. Knows no Ansible: the module base
 (``_azure_module``) adapts it. The SDK imports are guarded so that a missing
 library is reported by name instead of breaking the import.
+
+Each kind of credential is azure-identity's own: ClientSecretCredential, CertificateCredential,
+WorkloadIdentityCredential, AzureCliCredential, ManagedIdentityCredential, and DefaultAzureCredential when
+``auth_source: auto`` finds nothing configured (it tries a managed identity, the Azure CLI's login, and the
+other developer sign-ins azure-identity knows).
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ import traceback
 try:
     from azure.identity import (
         AzureCliCredential,
-        ChainedTokenCredential,
+        CertificateCredential,
         ClientSecretCredential,
+        DefaultAzureCredential,
         ManagedIdentityCredential,
+        WorkloadIdentityCredential,
     )
 except ImportError:
     AZURE_IDENTITY_IMPORT_ERROR = traceback.format_exc()
@@ -75,17 +82,29 @@ def missing_libraries():
 
 
 def credential_kind(params):
-    """Which credential the options lead to: service_principal, cli, msi or cli_then_msi."""
+    """Which credential the options lead to: secret, certificate, workload_identity, cli, msi or default.
+
+    ``params`` are azure_options()'s: a credentials file profile is already merged in.
+    """
     source = params.get("auth_source") or "auto"
-    if source == "env":
-        return "service_principal"
     if source == "cli":
         return "cli"
     if source == "msi":
         return "msi"
-    if params.get("client_id") and params.get("secret") and params.get("tenant"):
-        return "service_principal"
-    return "cli_then_msi"
+    if source == "workload_identity":
+        return "workload_identity"
+    if source in ("env", "credential_file"):
+        return "secret" if params.get("secret") else "certificate"
+    if params.get("client_id") and params.get("tenant"):
+        if params.get("secret"):
+            return "secret"
+        if params.get("client_certificate_path"):
+            return "certificate"
+        if params.get("federated_token_file"):
+            return "workload_identity"
+    if params.get("credentials_from"):  # auto, from the credentials file's profile
+        return "secret" if params.get("secret") else "certificate"
+    return "default"
 
 
 def build_credential(params, cloud):
@@ -96,15 +115,50 @@ def build_credential(params, cloud):
         # MSAL would otherwise ask login.microsoftonline.com to vouch for a
         # login endpoint that is not Entra ID's (Azure Stack Hub, the lab).
         authority["disable_instance_discovery"] = True
-    if kind == "service_principal":
+    if kind == "secret":
         return ClientSecretCredential(params["tenant"], params["client_id"], params["secret"], **authority)
-    cli = AzureCliCredential(tenant_id=params.get("tenant") or "")
-    managed = ManagedIdentityCredential(client_id=params.get("client_id")) if params.get("client_id") else ManagedIdentityCredential()
+    if kind == "certificate":
+        return CertificateCredential(params["tenant"], params["client_id"], params["client_certificate_path"],
+                                     password=params.get("client_certificate_password") or None, **authority)
+    if kind == "workload_identity":
+        return WorkloadIdentityCredential(tenant_id=params["tenant"], client_id=params["client_id"],
+                                          token_file_path=params["federated_token_file"], **authority)
     if kind == "cli":
-        return cli
+        return AzureCliCredential(tenant_id=params.get("tenant") or "")
     if kind == "msi":
-        return managed
-    return ChainedTokenCredential(cli, managed)
+        return ManagedIdentityCredential(client_id=params.get("client_id")) if params.get("client_id") else ManagedIdentityCredential()
+    # auto with nothing configured: azure-identity's own chain, without the two that read the environment
+    # (this collection reads AZURE_* itself, above; EnvironmentCredential would also sign in with a password).
+    return DefaultAzureCredential(exclude_environment_credential=True, exclude_workload_identity_credential=True,
+                                  managed_identity_client_id=params.get("client_id") or None, **authority)
+
+
+_SP_ENV = "AZURE_CLIENT_ID, AZURE_TENANT and AZURE_SECRET"
+AUTH_ADVICE = dict(
+    secret="check tenant, client_id and secret (%s): the secret's value, not its id, of an app registered in that tenant; "
+           "and cloud_environment / AZURE_AUTHORITY_HOST" % _SP_ENV,
+    certificate="check tenant, client_id and client_certificate_path (AZURE_CLIENT_CERTIFICATE_PATH): a PEM file with the private "
+                "key and the certificate uploaded to the app registration, and client_certificate_password when the key is encrypted; "
+                "and cloud_environment / AZURE_AUTHORITY_HOST",
+    workload_identity="check tenant, client_id and federated_token_file (AZURE_FEDERATED_TOKEN_FILE): the app registration needs a "
+                      "federated credential for the token's issuer and subject, with the audience api://AzureADTokenExchange",
+    cli="install the Azure CLI (az) on the controller or in the execution environment and sign in with az login (az account show "
+        "tells who is signed in); or use a service principal instead: set client_id, tenant and secret (%s) "
+        "and auth_source to auto or env" % _SP_ENV,
+    msi="run on an Azure VM, scale set or AKS node with a managed identity that has a role on the vault (client_id selects a "
+        "user-assigned one); elsewhere choose another auth_source",
+    default="no credential is configured: set %s for a service principal (or AZURE_CLIENT_CERTIFICATE_PATH instead of AZURE_SECRET "
+            "for a certificate, AZURE_FEDERATED_TOKEN_FILE for workload identity), or a profile of ~/.azure/credentials (profile, "
+            "AZURE_PROFILE), or sign in with az login, or run where a managed identity is" % _SP_ENV,
+)
+
+
+def auth_advice(params):
+    """What to check or set when signing in with these options failed: one sentence, naming options and variables."""
+    advice = AUTH_ADVICE[credential_kind(params)]
+    if params.get("credentials_from"):
+        advice = "in the profile [%s] of ~/.azure/credentials, %s" % (params["credentials_from"], advice)
+    return advice
 
 
 def build_site_recovery_client(credential, subscription_id, cloud):

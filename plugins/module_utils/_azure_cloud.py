@@ -119,15 +119,27 @@ def endpoints_from_metadata(resource_manager_url, document):
 
 
 def fetch_metadata(resource_manager_url, timeout=30):
-    """GET the metadata document of a Resource Manager URL; returns parsed JSON."""
-    import requests  # pylint: disable=import-outside-toplevel  # azure-core brings it
+    """GET the metadata document of a Resource Manager URL; returns parsed JSON.
 
+    Through azure-core's pipeline, so a throttled or briefly unavailable endpoint is retried (honouring Retry-After)
+    as every other read is, with the CA bundle of REQUESTS_CA_BUNDLE.
+    """
+    # pylint: disable=import-outside-toplevel  # this module must import without the Azure SDKs
+    from azure.core import PipelineClient
+    from azure.core.exceptions import AzureError
+    from azure.core.pipeline.policies import HeadersPolicy, RetryPolicy
+    from azure.core.rest import HttpRequest
+
+    client = PipelineClient(_with_slash(resource_manager_url), policies=[
+        HeadersPolicy({"Accept": "application/json"}),
+        RetryPolicy(retry_total=4, retry_backoff_factor=0.5, retry_backoff_max=30),
+    ])
     last_error = None
     for api_version in METADATA_API_VERSIONS:
         url = "%smetadata/endpoints?api-version=%s" % (_with_slash(resource_manager_url), api_version)
         try:
-            response = requests.get(url, timeout=timeout, headers={"Accept": "application/json"})
-        except requests.RequestException as exc:
+            response = client.send_request(HttpRequest("GET", url), connection_timeout=timeout, read_timeout=timeout)
+        except AzureError as exc:
             raise CloudConfigError(
                 "cannot read the cloud metadata at %s: %s (is the CA bundle in REQUESTS_CA_BUNDLE?)" % (url, exc)
             ) from exc

@@ -15,7 +15,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import wait_problems
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import missing_libraries
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_session import AzureSession
-from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import azure_argument_spec, check_azure_params
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import azure_argument_spec, azure_options
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 
 
@@ -36,7 +36,10 @@ class AsrModule(AzureSession):
         """Fail the task when an Azure SDK is missing or an Azure option is wrong (before any request)."""
         for library, trace in missing_libraries():
             self.module.fail_json(msg=missing_required_lib(library), exception=trace)
-        problems = check_azure_params(self.params, vault=self._vault)
+        self.params, problems = azure_options(self.module.params, vault=self._vault)
+        for secret in (self.params.get("secret"), self.params.get("client_certificate_password")):
+            if secret:  # a credentials file's secret is masked in the output as an option's is
+                self.module.no_log_values.add(secret)
         if problems:
             self.module.fail_json(msg="Invalid Azure options: " + "; ".join(problems))
         problems = wait_problems(self.params)

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import contextlib
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import build_credential, build_site_recovery_client
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import auth_advice, build_credential, build_site_recovery_client
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_cloud import CloudConfigError, resolve_cloud
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import vault_id
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError, from_exception
 
 
 class AzureSession:
-    """The validated options of a task (``params``) and the client they lead to."""
+    """The validated options of a task (``params``, as ``_azure_spec.azure_options`` returns them) and the client they lead to.
+
+    Modules (``AsrModule``), the ``asr_wait`` action and the ``asr_items`` inventory plugin all connect through it.
+    """
 
     def __init__(self, params, check_mode=False):
         self.params = params
@@ -68,4 +71,4 @@ class AzureSession:
         except SiteRecoveryError:
             raise
         except Exception as exc:  # pylint: disable=broad-except  # translated, not swallowed
-            raise from_exception(exc, context) from exc
+            raise from_exception(exc, context, auth_advice=auth_advice(self.params)) from exc

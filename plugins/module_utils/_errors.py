@@ -31,6 +31,7 @@ class SiteRecoveryError(Exception):
         self.request_id = request_id
         self.details = details or []
         self.job = job  # the job's facts, when the error is a job's
+        self.retry_after = None  # the seconds a 429 or 503 asked to wait (Retry-After), for a wait that reads again
 
     def to_result(self):
         """The fields for ``fail_json``: ``msg`` plus an ``error`` dict without empty values."""
@@ -114,7 +115,7 @@ def error_from_response(status, headers, body, context):
         possible = next((d.get("possible_causes") for d in details if d.get("possible_causes")), None)
         action = next((d.get("recommended_action") for d in details if d.get("recommended_action")), None)
     hint = _hint(status, code)
-    return SiteRecoveryError(
+    found = SiteRecoveryError(
         "%s failed: %s%s" % (context, message, hint),
         code=code,
         possible_causes=possible,
@@ -124,6 +125,16 @@ def error_from_response(status, headers, body, context):
         request_id=headers.get("x-ms-request-id"),
         details=details,
     )
+    found.retry_after = _seconds(headers.get("retry-after"))
+    return found
+
+
+def _seconds(text):
+    """A Retry-After in seconds (its delay-seconds form); None for none or an HTTP date."""
+    try:
+        return max(float(text), 0) if text not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _hint(status, code):
@@ -135,8 +146,12 @@ def _hint(status, code):
     return ""
 
 
-def from_exception(exc, context):
-    """Turn an SDK, identity or network exception into a SiteRecoveryError."""
+def from_exception(exc, context, auth_advice=None):
+    """Turn an SDK, identity or network exception into a SiteRecoveryError.
+
+    ``auth_advice``: what to check when no token could be had, for the credential the options chose
+    (``_azure_auth.auth_advice``); without it, the service principal's options are named.
+    """
     if isinstance(exc, SiteRecoveryError):
         return exc
     # Imported here: this module must import without the Azure SDKs.
@@ -146,7 +161,7 @@ def from_exception(exc, context):
         core_errors = None
     if core_errors is not None:
         if isinstance(exc, core_errors.ClientAuthenticationError):
-            return _authentication_error(exc, context)
+            return _authentication_error(exc, context, auth_advice)
         if isinstance(exc, core_errors.HttpResponseError) and getattr(exc, "response", None) is not None:
             return _response_error(exc.response, context)
         if isinstance(exc, core_errors.ServiceRequestError):
@@ -177,7 +192,7 @@ _AUTH_ACTION = (
 )
 
 
-def _authentication_error(exc, context):
+def _authentication_error(exc, context, advice=None):
     """A token that could not be had (identity) or was refused (ARM 401)."""
     response = getattr(exc, "response", None)
     if response is not None:
@@ -197,5 +212,5 @@ def _authentication_error(exc, context):
                 "check tenant (the directory id or domain) and the login endpoint (cloud_environment, AZURE_AUTHORITY_HOST)"
             )
         else:
-            error.recommended_action = _AUTH_ACTION
+            error.recommended_action = advice or _AUTH_ACTION
     return error

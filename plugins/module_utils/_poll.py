@@ -65,19 +65,24 @@ class Poll:
     def remaining(self):
         return max(self.deadline - self.clock(), 0)
 
-    def sleep(self, retry_after=None):
-        """Pause until the next read: the interval, or a longer Retry-After up to the ceiling, never past the deadline."""
+    def next_pause(self, retry_after=None):
+        """Seconds until the next read: the interval, or a longer Retry-After up to the ceiling, never past the deadline."""
         wanted = self.interval
         if retry_after:
             wanted = max(wanted, min(float(retry_after), self.ceiling))
-        self.pause(min(wanted, self.remaining()))
+        return min(wanted, self.remaining())
 
-    def until(self, read, done, progress=None, retry_after=None):
+    def sleep(self, retry_after=None):
+        """Pause until the next read (:meth:`next_pause`)."""
+        self.pause(self.next_pause(retry_after))
+
+    def until(self, read, done, progress=None, retry_after=None, failed=None):
         """Call ``read()`` until ``done(value)`` is true, and return that value.
 
         ``progress(value)`` is called after each read. ``retry_after(value)`` may return the seconds the service
         asked to wait. A transient read error is read again while time remains; any other error is raised.
-        Raises :class:`PollTimeout` when the deadline passes first.
+        ``failed(error, pause)`` is called after each transient read error that will be read again, with the
+        seconds until that read. Raises :class:`PollTimeout` when the deadline passes first.
         """
         value, last_error = None, None
         while True:
@@ -100,4 +105,6 @@ class Poll:
                 hint = retry_after(value) if retry_after else None
             if self.remaining() <= 0:
                 raise PollTimeout(value, self.elapsed(), last_error)
+            if last_error is not None and failed:
+                failed(last_error, self.next_pause(hint))
             self.sleep(hint)

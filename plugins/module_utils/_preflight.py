@@ -15,28 +15,15 @@ import datetime
 import ipaddress
 import re
 
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import parse_time
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FAILBACK_PROVIDERS, FORWARD_PROVIDERS
 from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_rules import GIB, OPERATING_SYSTEMS, RULES
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
-FAILBACK_PROVIDERS = ("InMage", "InMageRcmFailback")
-FORWARD_PROVIDERS = ("InMageAzureV2", "InMageRcm")
-_FRACTION = re.compile(r"(\.\d{6})\d+")
 _PLACE = {"onprem": "on-premises", "azure": "in Azure"}
 
 
 # ---- reading ASR's record --------------------------------------------------------------------------------
-def parse_time(value):
-    """An aware datetime from ASR's ISO 8601 text (7 fractional digits, Z), or None."""
-    if not value or str(value).startswith("0001-01-01"):
-        return None
-    text = _FRACTION.sub(r"\1", str(value).strip()).replace("Z", "+00:00")
-    try:
-        moment = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
-
-
 def version_tuple(text):
     """(9, 41, 0, 0) from "9.41.0.0"; None when there is no version."""
     numbers = re.findall(r"\d+", str(text or ""))

@@ -33,8 +33,7 @@ def vsphere_problems(params):
 
 
 def _read(params, vm_name):
-    client = VSphereClient.connect(params["hostname"], params["username"], params["password"], params["port"], params["validate_certs"],
-                                   params["ca_path"])
+    client = VSphereClient.from_params(params)
     try:
         try:
             vms = client.find_vms(vm_name)

@@ -101,9 +101,22 @@ class VSphereClient:
         self.content = service.RetrieveContent()
 
     @classmethod
-    def connect(cls, hostname, username, password, port=443, validate_certs=True, ca_path=None, timeout=60):
-        """Log in; a SiteRecoveryError that says what to fix when the host cannot be reached, trusted or logged in to."""
+    def from_params(cls, params, timeout=60):
+        """Log in with the options of ``_vsphere_spec`` (hostname, username, password, port, TLS, proxy): every module's way in."""
+        return cls.connect(params["hostname"], params["username"], params["password"], port=params["port"],
+                           validate_certs=params["validate_certs"], ca_path=params["ca_path"], timeout=timeout,
+                           proxy_host=params.get("proxy_host"), proxy_port=params.get("proxy_port"))
+
+    @classmethod
+    def connect(cls, hostname, username, password, port=443, validate_certs=True, ca_path=None, timeout=60,  # pylint: disable=too-many-arguments
+                proxy_host=None, proxy_port=None):
+        """Log in; a SiteRecoveryError that says what to fix when the host cannot be reached, trusted or logged in to.
+
+        With ``proxy_host``, the HTTPS connection goes through that HTTP proxy (a CONNECT tunnel), as vmware.vmware's.
+        """
         where = "%s:%s" % (hostname, port)
+        proxy = dict(httpProxyHost=proxy_host, httpProxyPort=int(proxy_port)) if proxy_host else {}
+        through = " through the proxy %s:%s" % (proxy_host, proxy_port) if proxy_host else ""
         try:
             context = ssl_context(validate_certs, ca_path)
         except (OSError, ssl.SSLError) as exc:
@@ -111,7 +124,7 @@ class VSphereClient:
                                     recommended_action="set ca_path (VMWARE_CA_PATH) to a readable PEM bundle or directory") from exc
         try:
             service = SmartConnect(host=hostname, port=int(port), user=username, pwd=password, sslContext=context,
-                                   httpConnectionTimeout=timeout)
+                                   httpConnectionTimeout=timeout, **proxy)
         except vim.fault.InvalidLogin as exc:
             raise SiteRecoveryError("vSphere: login to %s as %s failed: %s" % (where, username, _fault_text(exc)), code="InvalidLogin",
                                     recommended_action="check username and password (VMWARE_USER, VMWARE_PASSWORD)") from exc
@@ -123,8 +136,12 @@ class VSphereClient:
         except ssl.SSLError as exc:
             raise SiteRecoveryError("vSphere: TLS with %s failed: %s" % (where, exc), code="TlsError") from exc
         except (OSError, http.client.HTTPException) as exc:
-            raise SiteRecoveryError("vSphere: cannot reach %s: %s" % (where, exc), code="Unreachable",
-                                    recommended_action="check hostname and port (VMWARE_HOST, VMWARE_PORT), DNS and the firewall") from exc
+            action = "check hostname and port (VMWARE_HOST, VMWARE_PORT), DNS and the firewall"
+            if proxy_host:
+                action = "check proxy_host and proxy_port (VMWARE_PROXY_HOST, VMWARE_PROXY_PORT), and that the proxy lets CONNECT through to " \
+                         "%s; then %s" % (where, action)
+            raise SiteRecoveryError("vSphere: cannot reach %s%s: %s" % (where, through, exc), code="Unreachable",
+                                    recommended_action=action) from exc
         except vmodl.MethodFault as exc:
             raise vsphere_error(exc, "logging in to %s" % where) from exc
         return cls(service, hostname)

@@ -20,6 +20,8 @@ VSPHERE_SPEC = dict(
     port=dict(type="int", default=443, fallback=(env_fallback, ["VMWARE_PORT"])),
     validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["VMWARE_VALIDATE_CERTS"])),
     ca_path=dict(type="path", fallback=(env_fallback, ["VMWARE_CA_PATH"])),
+    proxy_host=dict(type="str", fallback=(env_fallback, ["VMWARE_PROXY_HOST"])),
+    proxy_port=dict(type="int", fallback=(env_fallback, ["VMWARE_PROXY_PORT"])),
 )
 
 
@@ -42,6 +44,17 @@ def check_vsphere_params(params):
     port = params.get("port")
     if port is not None and not 0 < port < 65536:
         problems.append("port %r is not a TCP port (1-65535)" % port)
+    proxy_host, proxy_port = params.get("proxy_host"), params.get("proxy_port")
+    if proxy_host and proxy_port is None:
+        problems.append("proxy_host %r is given without proxy_port: set the option proxy_port or the environment variable "
+                        "VMWARE_PROXY_PORT to the proxy's port" % proxy_host)
+    elif proxy_port is not None and not proxy_host:
+        problems.append("proxy_port %s is given without proxy_host: set the option proxy_host or the environment variable "
+                        "VMWARE_PROXY_HOST to the HTTP proxy's host name or address" % proxy_port)
+    elif proxy_port is not None and not 0 < proxy_port < 65536:
+        problems.append("proxy_port %r is not a TCP port (1-65535)" % proxy_port)
+    if proxy_host and ("://" in proxy_host or "/" in proxy_host):
+        problems.append("proxy_host %r must be a host name or address, without a scheme or path" % proxy_host)
     ca_path = params.get("ca_path")
     if ca_path and params.get("validate_certs", True) and not os.path.exists(ca_path):
         problems.append("ca_path %r does not exist: give a CA bundle file (PEM) or a directory of CA certificates" % ca_path)

@@ -59,7 +59,7 @@ recovery_point:
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import point_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, recovery_point_input
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS, StateError, recovery_point_input
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 
@@ -71,7 +71,7 @@ def apply_point(asr):
     attached = action.running_job_of("applyRecoveryPoint")
     if attached:
         return action.result(True, action.wait(attached, "changing the recovery point of %s" % action.name), "attached to the running change")
-    if facts["provider"] not in ("InMageAzureV2", "InMageRcm"):
+    if facts["provider"] not in FORWARD_PROVIDERS:
         raise SiteRecoveryError("%s: the recovery point can be changed only after a failover to Azure, before its commit (the item is %s, %s)"
                                 % (action.name, facts["provider"], facts["protection_state"]), code="OperationNotAllowed")
     action.refuse_unless_allowed("applyRecoveryPoint")  # after the commit ASR allows no change: refused first

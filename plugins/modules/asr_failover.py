@@ -132,7 +132,7 @@ source_power:
     message: the source VM vm-web-02 is powered off
 """
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction, Overtaken
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, failover_body
@@ -171,8 +171,15 @@ def failover(asr):
         result = action.result(True, message="would fail %s over %s" % (action.name, params["direction"].replace("_", " ")))
         result["request"] = request
         return result
+    def done(now):
+        if now["running_in"] == TARGET[params["direction"]]:
+            return "%s runs in %s already (%s)" % (action.name, now["running_in"], now["protection_state"])
+        return None
+
     try:
-        job_id = action.start(verb, body)
+        job_id = action.start(verb, body, done=done)
+    except Overtaken as over:
+        return action.result(False, message=str(over))
     except SiteRecoveryError as error:
         if facts["multi_vm_group"] and error.status == 400:
             raise group_refusal(action, error) from error

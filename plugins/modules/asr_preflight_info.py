@@ -168,8 +168,7 @@ def vcenter_login(params):
         return None
     client = None
     try:
-        client = VSphereClient.connect(params["hostname"], params["username"], params["password"], port=params["port"],
-                                       validate_certs=params["validate_certs"], ca_path=params["ca_path"], timeout=30)
+        client = VSphereClient.from_params(params, timeout=30)
         return dict(hostname=params["hostname"], about=client.about())
     except SiteRecoveryError as error:
         return dict(hostname=params["hostname"], error=error.to_result()["msg"])

@@ -16,9 +16,11 @@ author:
   - siterecovery.vmware maintainers (@siterecovery)
 options:
   type:
-    description: Only the points of this type.
+    description:
+      - Only the points of this type. ASR calls them V(AppConsistent) and V(CrashConsistent), as the returned O(type) says;
+        the option takes snake_case, as every option of the collection does.
     type: str
-    choices: [AppConsistent, CrashConsistent]
+    choices: [app_consistent, crash_consistent]
 extends_documentation_fragment:
   - siterecovery.vmware.azure
   - siterecovery.vmware.azure.vault
@@ -32,7 +34,7 @@ EXAMPLES = r"""
     resource_group: rg-dr
     vault_name: vault-dr
     name: vm-db-01
-    type: AppConsistent
+    type: app_consistent
   register: points
 
 - name: How old it is
@@ -57,7 +59,7 @@ recovery_points:
       description: When the point was taken (UTC, ISO 8601).
       type: str
     type:
-      description: V(CrashConsistent) or V(AppConsistent).
+      description: V(CrashConsistent) or V(AppConsistent), as ASR names them.
       type: str
 summary:
   description: Count, latest, latest_app_consistent and oldest point.
@@ -74,6 +76,10 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault imp
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
 
 
+# The option's values and ASR's names of the types.
+POINT_TYPES = {"app_consistent": "AppConsistent", "crash_consistent": "CrashConsistent"}
+
+
 def read_points(asr):
     vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
     with asr.step("finding replicated item %s in vault %s" % (asr.params["name"], asr.vault_name)):
@@ -81,14 +87,14 @@ def read_points(asr):
     with asr.step("reading the recovery points of %s" % item["properties"].get("friendlyName")):
         points = [point_facts(p) for p in vault.points(item)]
     if asr.params["type"]:
-        points = [p for p in points if p["type"] == asr.params["type"]]
+        points = [p for p in points if p["type"] == POINT_TYPES[asr.params["type"]]]
     points.sort(key=lambda p: p["time"] or "", reverse=True)
     return dict(changed=False, recovery_points=points, summary=points_summary(points),
                 item=dict(name=item["name"], friendly_name=item["properties"].get("friendlyName"), id=item["id"]))
 
 
 def main():
-    spec = dict(name=dict(type="str", required=True), type=dict(type="str", choices=["AppConsistent", "CrashConsistent"]))
+    spec = dict(name=dict(type="str", required=True), type=dict(type="str", choices=sorted(POINT_TYPES)))
     AsrModule(argument_spec=spec, supports_check_mode=True).run(read_points)
 
 

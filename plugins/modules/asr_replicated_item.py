@@ -85,6 +85,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import ar
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_compute import SETTINGS, current_settings, desired_settings, patch_body, problems
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 
@@ -118,7 +119,7 @@ def update(asr):
     if attached:
         job = action.wait(attached, "updating the recovery VM of %s" % action.name)
         return dict(action.result(True, job, "attached to the running update"), settings=current_settings(action.reread()))
-    if facts["provider"] not in ("InMageAzureV2", "InMageRcm") or facts["running_in"] != "onprem":
+    if facts["provider"] not in FORWARD_PROVIDERS or facts["running_in"] != "onprem":
         raise SiteRecoveryError("%s: the recovery VM's settings can be changed while the machine replicates to Azure; it is a %s item running in %s"
                                 % (action.name, facts["provider"], facts["running_in"]), code="OperationNotAllowed")
     group = params["target_resource_group"]

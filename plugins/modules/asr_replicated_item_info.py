@@ -123,6 +123,12 @@ replicated_items:
     running_in:
       description: Where the machine runs now, V(azure) or V(onprem), derived from the provider and C(activeLocation).
       type: str
+    replicates_to_azure:
+      description:
+        - True while the item's provider replicates to Azure (InMageAzureV2, InMageRcm), false while it replicates back to
+          on-premises (InMage, InMageRcmFailback); null for another provider. With RV(replicated_items[].running_in) and
+          RV(replicated_items[].stage) it places the machine in the cycle (docs/architecture.md).
+      type: bool
     stage:
       description:
         - V(replicating) (can fail over), V(commit_pending) (failed over, not committed), V(committed) (waiting for a reprotect),
@@ -132,6 +138,14 @@ replicated_items:
       description: What the cycle does next, in words.
       type: str
       sample: fail over to Azure
+    next_stages:
+      description:
+        - The stages of the cycle that run next from where the machine stands, in order (lookup
+          P(siterecovery.vmware.asr_cycle#lookup) names them all); while a stage's job runs, that stage, which a rerun follows.
+        - Empty when no stage of the cycle applies (initial replication, a resync, a drill's job).
+      type: list
+      elements: str
+      sample: [failback_prepare, reprotect_to_onprem]
     protection_state:
       description: ASR's protection state.
       type: str
@@ -156,7 +170,10 @@ replicated_items:
       description: The multi-VM consistency group the item belongs to, or null.
       type: str
     recovery_vm:
-      description: The Azure VM a failover creates (name, size, resource_group_id, availability_set_id, network_id, subnet, static_ip).
+      description:
+        - The Azure VM a failover creates, in one shape for both generations (name, size, resource_group_id, availability_set_id,
+          network_id, subnet, static_ip, nic_id, license_type, use_managed_disks, azure_vm_id), null where the provider has no value
+          (modernized items record no azure_vm_id). Null for an item replicating back to on-premises.
       type: dict
     resync_required:
       description: True when ASR says the replication must be resynchronised.

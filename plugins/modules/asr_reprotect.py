@@ -155,10 +155,11 @@ policy:
 """
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import arm_list
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction, Overtaken
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import address
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_reprotect import REPROTECT_OF_PROVIDER, reprotect_inputs
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FAILBACK_PROVIDERS, FORWARD_PROVIDERS
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, reprotect_body
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_wait import AGENT_NOT_REGISTERED, agent_pending, wait_for_item
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
@@ -198,10 +199,9 @@ def reprotect(asr):
     if attached:
         return finish(asr, action, action.wait(attached, "reprotecting %s" % action.name), "attached to the running reprotect")
     provider = facts["provider"]
-    done_provider = {"to_onprem": ("InMage", "InMageRcmFailback"), "to_azure": ("InMageAzureV2", "InMageRcm")}[params["direction"]]
+    done_provider = {"to_onprem": FAILBACK_PROVIDERS, "to_azure": FORWARD_PROVIDERS}[params["direction"]]
     if provider in done_provider and facts["stage"] in ("replicating", "other"):
-        return action.result(False, message="%s replicates %s already (%s, %s)" % (action.name, params["direction"].replace("_", " "), provider,
-                                                                                   facts["protection_state"]))
+        return action.result(False, message=replicating_already(action, facts, params["direction"], done_provider))
     if REPROTECT_OF_PROVIDER.get(provider, (None,))[0] != params["direction"]:
         raise SiteRecoveryError("%s cannot be reprotected %s now: it is a %s item running in %s; its next step is: %s"
                                 % (action.name, params["direction"].replace("_", " "), provider, facts["running_in"], facts["next_step"]),
@@ -219,7 +219,10 @@ def reprotect(asr):
     while True:
         if agent_pending(action.before):
             action.before = wait_for_item(asr, action.vault, action.item, "agent_registered", action.name, poll)
-        job_id = action.start("reProtect", body)
+        try:
+            job_id = action.start("reProtect", body, done=lambda now: replicating_already(action, now, params["direction"], done_provider))
+        except Overtaken as over:
+            return action.result(False, message=str(over))
         try:
             job = action.wait(job_id, "reprotecting %s" % action.name)
         except SiteRecoveryError as error:
@@ -230,6 +233,13 @@ def reprotect(asr):
         result = finish(asr, action, job)
         result.update(request=body, policy=policy)
         return result
+
+
+def replicating_already(action, facts, direction, done_provider):
+    """What says that the item replicates in ``direction`` already (its provider is the one a reprotect leads to), or None."""
+    if facts["provider"] not in done_provider:
+        return None
+    return "%s replicates %s already (%s, %s)" % (action.name, direction.replace("_", " "), facts["provider"], facts["protection_state"])
 
 
 def finish(asr, action, job, message=None):

@@ -89,7 +89,7 @@ def test_last_cycle_options_are_checked_before_any_request(installed_env, lab, t
 
 
 def test_recovery_point_info(installed_env, lab, tmp_path):
-    done, result = run_task(installed_env, lab, tmp_path, "asr_recovery_point_info", {"name": "vm-lin-01", "type": "AppConsistent"})
+    done, result = run_task(installed_env, lab, tmp_path, "asr_recovery_point_info", {"name": "vm-lin-01", "type": "app_consistent"})
     assert done.returncode == 0, result
     points = result["recovery_points"]
     assert len(points) == 24 and {p["type"] for p in points} == {"AppConsistent"}

@@ -121,7 +121,7 @@ def vcenter_runs(installed_env, lab, tmp_path_factory):
             ("lin_apply", MODULE, LIN, False),
             ("lin_again", MODULE, LIN, False),
             ("refused", MODULE, {"name": "mt-win-01", "protected_item": "vm-lin-01", "datastore": "ds-vmfs-01"}, False),
-            ("bad", MODULE, {"name": "mt-bad-01", "os_type": "windows", "os_version": "Windows Server 2016", "datastore": "ds-vmfs-01"}, False),
+            ("bad", MODULE, {"name": "mt-bad-01", "os_type": "Windows", "os_version": "Windows Server 2016", "datastore": "ds-vmfs-01"}, False),
             ("older", MODULE, {"name": "mt-win-01", "os_type": "windows", "os_version": "Windows Server 2022", "datastore": "ds-vmfs-01",
                                "storage_drs_override": False,
                                "fail_on_failed_checks": False}, False),

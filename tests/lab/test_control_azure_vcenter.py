@@ -8,6 +8,7 @@ Real clients only: the ASR SDK, requests with a real token for the other ARM res
 from __future__ import annotations
 
 import datetime
+import threading
 import time
 
 import pytest
@@ -349,3 +350,64 @@ def test_replicate_is_refused_for_a_frozen_item_and_answers_the_points(tmp_path)
         assert answer["machine"] == "vm-lin-01" and answer["recovery_points"] > 0 and answer["newest"]
     finally:
         lab.stop()
+
+
+def test_jobs_lists_each_job_by_item_and_action(classic):
+    assert control(classic, "jobs") == []
+    classic.act("vm-win-01", "unplanned_failover", FAILOVER)
+    [job] = control(classic, "jobs")
+    assert (job["item"], job["action"], job["scenario"], job["state"]) == ("vm-win-01", "unplannedFailover", "UnplannedFailover", "Succeeded")
+    assert job["start"] <= job["end"]
+    assert control(classic, "state")["jobs"] == 1
+
+
+def test_a_closed_gate_keeps_matching_requests_until_it_opens(classic):
+    """Two clients' failover POSTs of one item let go at once: one job starts, the other POST is refused (409)."""
+    assert control(classic, "gate", verb="POST", method="POST", path="unplannedFailover", hold=True)["closed"]
+    answers = []
+
+    def post():
+        try:
+            classic.client.replication_protected_items.begin_unplanned_failover(*classic.address("vm-win-01"), FAILOVER, polling=False)
+            answers.append(202)
+        except HttpResponseError as error:
+            answers.append(error.status_code)
+
+    posts = [threading.Thread(target=post) for _ in range(2)]
+    for thread in posts:
+        thread.start()
+    waiting = labrunner.until(lambda: len(control(classic, "gate")["waiting"]) == 2 and control(classic, "gate")["waiting"], "two POSTs at the gate")
+    assert all(method == "POST" and path.endswith("/unplannedFailover") for method, path in waiting), waiting
+    classic.get("vm-win-01")  # a read is not kept
+    assert answers == [] and control(classic, "jobs") == []
+    assert not control(classic, "gate", verb="POST", hold=False)["closed"]
+    for thread in posts:
+        thread.join(timeout=30)
+    assert sorted(answers) == [202, 409]
+    assert [j["action"] for j in control(classic, "jobs")] == ["unplannedFailover"]
+
+
+def test_a_gate_lets_its_requests_go_one_by_one(classic):
+    """The second POST let go after the first one's job has ended: ASR refuses it as not allowed in the new state (400)."""
+    control(classic, "gate", verb="POST", method="POST", path="unplannedFailover", hold=True)
+    answers = []
+
+    def post():
+        try:
+            classic.client.replication_protected_items.begin_unplanned_failover(*classic.address("vm-win-01"), FAILOVER, polling=False)
+            answers.append(202)
+        except HttpResponseError as error:
+            answers.append(error.status_code)
+
+    posts = [threading.Thread(target=post) for _ in range(2)]
+    for thread in posts:
+        thread.start()
+    labrunner.until(lambda: len(control(classic, "gate")["waiting"]) == 2, "two POSTs at the gate")
+    assert control(classic, "gate", verb="POST", let_go=1)["let"] == 1
+    labrunner.until(lambda: [j["state"] for j in control(classic, "jobs")] == ["Succeeded"], "the first POST's job ended")
+    assert answers == [202] and len(control(classic, "gate")["waiting"]) == 1
+    assert control(classic, "gate", verb="POST", let_go=1)["closed"]
+    for thread in posts:
+        thread.join(timeout=30)
+    assert answers == [202, 400] and len(control(classic, "jobs")) == 1
+    assert control(classic, "gate", verb="POST", let_go=1)["let"] == 0

@@ -351,3 +351,26 @@ def test_inventory_matches_the_asr_scenario(scenario):
         assert vm["ip_address"] == server["ip"]
         for datastore in server["datastores"]:
             assert mounts[datastore].get(vm["host"]) == "readWrite", (server["name"], datastore)
+
+
+def test_a_scenario_master_target_is_a_ready_vm_and_in_the_fabric(tmp_path):
+    """A scenario's second Windows master target (the failback plan's tests choose between two that pass) is a VM as ready
+    as mt-win-01 in the vCenter, and in the configuration server's masterTargetServers."""
+    from asrlab import fabrics, scenario  # pylint: disable=import-outside-toplevel
+
+    data = yaml.safe_load((SCENARIOS / "classic.yml").read_text())
+    data["master_targets"].append({"name": "mt-win-02", "os_type": "Windows", "os_version": "Windows Server 2019", "ip": "10.0.0.13",
+                                   "retention_drive": "F", "datastores": ["ds-vmfs-01"]})
+    path = tmp_path / "classic-two-windows-master-targets.yml"
+    path.write_text(yaml.safe_dump(data))
+    loaded = scenario.load(path)
+    vms = {vm["name"]: vm for vm in vcenter.inventory_for(loaded)["vms"]}
+    assert {"mt-win-01", "mt-win-02", "mt-lin-01", "cs-lab-01", "vm-win-01"} <= set(vms)
+    added = vms["mt-win-02"]
+    assert (added["host"], added["datastore"], added["scsi_controller"], added["extra_config"]) == (
+        HOST1, "ds-vmfs-01", "lsilogic-sas", {"disk.EnableUUID": "TRUE"})
+    assert added["guest_id"] == vcenter.WINDOWS_2019 and added["ip_address"] == "10.0.0.13"
+    masters = fabrics.classic_fabric("/vault", loaded)["properties"]["customDetails"]["masterTargetServers"]
+    record = next(m for m in masters if m["name"] == "mt-win-02")
+    assert record["osType"] == "Windows" and [d["symbolicName"] for d in record["dataStores"]] == ["ds-vmfs-01"]
+    assert record["retentionVolumes"][0]["volumeName"] == "F"

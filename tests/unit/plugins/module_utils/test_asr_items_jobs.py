@@ -71,12 +71,22 @@ def test_modernized_committed_item_facts(items):
     assert [d["name"] for d in facts["disks"]] == ["\\\\.\\PHYSICALDRIVE1", "\\\\.\\PHYSICALDRIVE0"]
 
 
+def test_recovery_vm_has_one_shape_for_both_generations(items):
+    classic, modernized = item_facts(items[0])["recovery_vm"], item_facts(items[1])["recovery_vm"]
+    assert sorted(classic) == sorted(modernized) == ["availability_set_id", "azure_vm_id", "license_type", "name", "network_id", "nic_id",
+                                                     "resource_group_id", "size", "static_ip", "subnet", "use_managed_disks"]
+    # Null where the generation has no value: InMageRcm records no Azure VM id, the recorded classic item no availability set.
+    assert modernized["azure_vm_id"] is None and classic["availability_set_id"] is None
+    assert classic["name"] and modernized["name"]
+    assert item_facts(items[0])["replicates_to_azure"] is item_facts(items[1])["replicates_to_azure"] is True
+
+
 def test_failback_item_facts(recording):
     facts = item_facts(recording("rcm_failback_item.json"))
     assert (facts["provider"], facts["running_in"], facts["stage"]) == ("InMageRcmFailback", "azure", "replicating")
     assert facts["next_step"] == "fail back to on-premises"
     assert facts["target_datastore"] == "SharedDS-84-85"
-    assert facts["recovery_vm"] is None
+    assert facts["recovery_vm"] is None and facts["replicates_to_azure"] is False
     classic = item_facts(recording("classic_item_inmage.json"))
     assert (classic["active_site_type"], classic["running_in"]) == ("Azure", "azure")
 

@@ -137,3 +137,25 @@ def test_a_refusal_is_not_sent_again(item):
     with pytest.raises(SiteRecoveryError):
         action.start("unplannedFailover", {"properties": {}})
     assert items.posts == 1
+
+
+def test_a_refusal_after_another_run_did_the_action_says_so(item):
+    """The other run's job of this action began and ended between this run's read and its POST (ASR: not allowed now)."""
+    refused = SiteRecoveryError("sending failoverCommit failed: not allowed in state UnplannedFailoverCommitted", code="OperationNotAllowed",
+                                status=400)
+    action, items, _asr, _clock = action_for(item, [refused])
+    items.item = copy.deepcopy(item)
+    items.item["properties"]["protectionState"] = "UnplannedFailoverCommitted"
+
+    def done(facts):
+        return "committed already" if facts["protection_state"] == "UnplannedFailoverCommitted" else None
+
+    with pytest.raises(_asr_actions.Overtaken) as raised:
+        action.start("unplannedFailover", {"properties": {}}, done=done)
+    assert str(raised.value).startswith("committed already: done by another run meanwhile (ASR refused this run's unplannedFailover: ")
+    assert items.posts == 1
+    # Where nothing moved, ASR's refusal stands.
+    action, items, _asr, _clock = action_for(item, [refused])
+    with pytest.raises(SiteRecoveryError) as raised:
+        action.start("unplannedFailover", {"properties": {}}, done=done)
+    assert raised.value is refused and items.posts == 1

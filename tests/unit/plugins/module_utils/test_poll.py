@@ -7,7 +7,7 @@ import pytest
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import job_id_of
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import JobWaiter, wait_problems
-from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError, error_from_response
 from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import CEILING, Poll, PollTimeout, transient
 
 
@@ -115,6 +115,35 @@ def test_job_waiter_rides_through_a_failed_read_and_names_the_real_elapsed_time(
     waiter = JobWaiter(lambda job_id: reads(), timeout=3600, sleep=30, clock=clock, pause=clock.pause)
     assert waiter.wait("job-1", "failing over vm-01")["state"] == "Succeeded"
     assert waiter.poll.failed_reads == [down.message]
+
+
+def test_each_failed_read_is_told_with_the_pause_before_the_next_one():
+    clock = Clock()
+    down = SiteRecoveryError("Could not reach Azure Resource Manager", code="ServiceRequestError")
+    busy = SiteRecoveryError("busy", status=503)
+    busy.retry_after = 45
+    told = []
+    reads = answers(job("InProgress"), down, busy, down, job("Succeeded"))
+    waiter = JobWaiter(lambda job_id: reads(), timeout=3600, sleep=30, clock=clock, pause=clock.pause,
+                       failed=lambda error, pause: told.append((error.message, pause, waiter.poll.reads)))
+    assert waiter.wait("job-1", "vm-01: fail over to Azure")["state"] == "Succeeded"
+    assert told == [(down.message, 30, 2), ("busy", 45, 3), (down.message, 30, 4)]
+    assert clock.pauses == [30, 30, 45, 30]
+
+
+def test_a_failed_read_at_the_deadline_is_not_told_as_read_again():
+    clock = Clock()
+    down = SiteRecoveryError("Could not reach Azure Resource Manager", code="ServiceRequestError")
+    told = []
+    with pytest.raises(PollTimeout):
+        Poll(10, 10, clock=clock, pause=clock.pause).until(answers(down, down), lambda v: True, failed=lambda e, p: told.append(p))
+    assert told == [10]
+
+
+def test_retry_after_of_an_answer_is_kept_on_its_error():
+    assert error_from_response(429, {"Retry-After": "17"}, "", "reading job j").retry_after == 17
+    assert error_from_response(503, {"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"}, "", "reading job j").retry_after is None
+    assert error_from_response(500, {}, "", "reading job j").retry_after is None
 
 
 def test_job_waiter_timeout_message_gives_the_elapsed_time_and_the_callers_option():
