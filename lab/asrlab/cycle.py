@@ -58,7 +58,7 @@ OPERATION_OF_ACTION = {
     "reProtect": "SwitchProtection",
     "failoverCancel": "CancelFailover",
     "repairReplication": "RepairReplication",
-    "testFailover": "TestFailover",  # recovery plans only, in the lab
+    "testFailover": "TestFailover",  # drills.py; a recovery plan's members too
     "testFailoverCleanup": "TestFailoverCleanup",
 }
 

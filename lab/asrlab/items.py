@@ -17,6 +17,7 @@ import re
 import typing
 import uuid
 
+from . import drills
 from .clock import NO_TIME, iso
 from .cycle import PHASES
 from .fabrics import stable_id
@@ -144,7 +145,7 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
             allowed = [a for a in allowed if a != "TestFailover"] + ["TestFailoverCleanup"]
         if self.resync_required and self.state.protection_state == "Protected":
             allowed.append("RepairReplication")
-        return allowed
+        return drills.allowed(self, allowed)
 
     def replication_health(self):
         levels = [e.get("errorLevel") for e in self.health_errors]  # the agent's registration is a warning of its own
@@ -196,6 +197,7 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
         doc.update(id=self.id, name=self.name, type=ITEM_TYPE)
         details = properties["providerSpecificDetails"]
         getattr(self, "_details_" + state.provider.lower())(details, now, latest)
+        drills.decorate(vault, self, doc, running_job)
         return doc
 
     def _target(self, key, default=None):

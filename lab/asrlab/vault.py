@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from . import drills
 from .arm import ArmError
 from .clock import iso
 from .cycle import GENERATION_START, PHASES
@@ -300,6 +301,8 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
     def act(self, item, action, body):
         """Validate an item action as ASR does, then start its job; return the job."""
         self.check_idle(item)
+        if action in drills.ACTIONS:
+            return drills.action_job(self, item, action, body or {})
         return action_job(self, item, action, body or {})
 
     def check_idle(self, item):

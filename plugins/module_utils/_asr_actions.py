@@ -30,6 +30,8 @@ SDK_METHODS = {
     "reProtect": "begin_reprotect",
     "failoverCancel": "begin_failover_cancel",
     "repairReplication": "begin_repair_replication",
+    "testFailover": "begin_test_failover",
+    "testFailoverCleanup": "begin_test_failover_cleanup",
     "update": "begin_update",  # PATCH of the item (its recovery VM's properties)
 }
 # How long to look for the job of a POST whose answer was lost, and how often, in seconds.

@@ -67,7 +67,8 @@ def stage(allowed_operations, running_job=False):
     """The item's stage, from what ASR allows next.
 
     ``replicating``: protected, can fail over; ``commit_pending``: failed over, not committed;
-    ``committed``: failed over and committed, waiting for a reprotect; ``busy``: a job runs;
+    ``committed``: failed over and committed, waiting for a reprotect; ``busy``: a job runs; ``drill_pending``
+    (set by _asr_items): a test failover ended and waits for its cleanup;
     ``other``: none of these (initial replication, resync required, ...).
     """
     allowed = set(allowed_operations or ())
@@ -113,6 +114,9 @@ def _stage(name, title, at, leaves, actions):
 CYCLE = (
     _stage("failover_to_azure", "fail over to Azure", ("onprem", "replicating", True), ("azure", "commit_pending", True),
            ("unplannedFailover",)),
+    # No job of its own: the recovered VM runs, has its private IP and answers, before anything is committed.
+    _stage("validate_recovery", "validate the recovered VM before the commit", ("azure", "commit_pending", True),
+           ("azure", "commit_pending", True), ()),
     _stage("commit_failover", "commit the failover", ("azure", "commit_pending", True), ("azure", "committed", True),
            ("failoverCommit",)),
     # No job of its own: it readies the process server and master target the reprotect needs, from the same place.
@@ -127,19 +131,31 @@ CYCLE = (
     _stage("reprotect_to_azure", "reprotect to Azure", ("onprem", "committed", False), ("onprem", "replicating", True),
            ("reProtect",)),
 )
-STAGE_NAMES = tuple(s["name"] for s in CYCLE)
-# The forward commit's other choice: a failed-over machine may change its recovery point before the commit.
-_STEP_WORDS = {"commit_failover": "commit (or change the recovery point)"}
+# The drill (playbooks/drill.yml, docs/architecture.md "DR drills"), outside the cycle: the machine keeps running and replicating
+# on-premises; a test VM runs in Azure from the test failover until its cleanup, which leaves the machine where it was.
+DRILL = (
+    _stage("test_failover", "drill (test failover)", ("onprem", "replicating", True), ("onprem", "drill_pending", True),
+           ("testFailover",)),
+    _stage("validate_drill", "validate the test VM", ("onprem", "drill_pending", True), ("onprem", "drill_pending", True), ()),
+    _stage("test_failover_cleanup", "clean the drill up (delete the test VM)", ("onprem", "drill_pending", True),
+           ("onprem", "replicating", True), ("testFailoverCleanup",)),
+)
+# Every stage a role runs: the cycle's, then the drill's.
+STAGES = CYCLE + DRILL
+STAGE_NAMES = tuple(s["name"] for s in STAGES)
+# Words of a next step other than its stage's title: a failed-over machine may change its recovery point before the commit.
+_STEP_WORDS = {"commit_failover": "commit (or change the recovery point)",
+               "test_failover_cleanup": "clean the test failover up (asr_test_failover_cleanup)"}
 
 
 def next_stages(where, item_stage, forward, job_scenario=None):
-    """The stages of the cycle that run next from where the machine stands, in order.
+    """The stages of the cycle, or of a drill, that run next from where the machine stands, in order.
 
     ``item_stage`` ``busy``: the stage whose job (``job_scenario``) runs from this place, which is followed; none
-    when the running job is not a stage's (a resync, a drill).
+    when the running job is not a stage's (a resync).
     """
     found = []
-    for entry in CYCLE:
+    for entry in STAGES:
         at = entry["at"]
         if at["running_in"] != where or at["forward"] != forward:
             continue
@@ -151,16 +167,17 @@ def next_stages(where, item_stage, forward, job_scenario=None):
 def next_step(where, item_stage, forward=None, job_scenario=None):
     """What the cycle does next for a machine running ``where`` at ``item_stage``, in words."""
     if forward is None:  # the place alone: where a machine stands in the cycle says which way it replicates
-        forward = {"replicating": where == "onprem", "commit_pending": where == "azure", "committed": where == "azure"}.get(item_stage)
-    stages = [s for s in next_stages(where, item_stage, forward, job_scenario) if CYCLE[STAGE_NAMES.index(s)]["jobs"]]
+        forward = {"replicating": where == "onprem", "commit_pending": where == "azure", "committed": where == "azure",
+                   "drill_pending": where == "onprem"}.get(item_stage)
+    stages = [s for s in next_stages(where, item_stage, forward, job_scenario) if STAGES[STAGE_NAMES.index(s)]["jobs"]]
     if stages:
-        return _STEP_WORDS.get(stages[0], CYCLE[STAGE_NAMES.index(stages[0])]["title"])
+        return _STEP_WORDS.get(stages[0], STAGES[STAGE_NAMES.index(stages[0])]["title"])
     return "wait" if item_stage == "busy" else "none"
 
 
 def stages_after(name):
     """The stages that run next from where stage ``name`` leaves the machine (what check mode decides the next ones from)."""
-    left = CYCLE[STAGE_NAMES.index(name)]["leaves"]
+    left = STAGES[STAGE_NAMES.index(name)]["leaves"]
     return next_stages(left["running_in"], left["stage"], left["forward"])
 
 

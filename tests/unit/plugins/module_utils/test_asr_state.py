@@ -12,6 +12,7 @@ import pytest
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import (
     CYCLE,
     JOB_SCENARIOS,
+    STAGES,
     StateError,
     failover_body,
     next_stages,
@@ -221,10 +222,13 @@ def test_items_say_whether_they_replicate_to_azure():
 def test_the_cycle_is_closed_and_each_stage_runs_from_where_the_one_before_leaves_the_machine():
     for before, after in zip(CYCLE, CYCLE[1:] + CYCLE[:1]):
         assert after["name"] in stages_after(before["name"]), (before["name"], after["name"])
-    assert stages_after("reprotect_to_azure") == ["failover_to_azure"]
+    # Back on-premises and replicating to Azure: a failover is next, or a drill (which leaves the machine where it was).
+    assert stages_after("reprotect_to_azure") == ["failover_to_azure", "test_failover"]
+    assert stages_after("test_failover") == ["validate_drill", "test_failover_cleanup"]
+    assert stages_after("test_failover_cleanup") == ["failover_to_azure", "test_failover"]
 
 
-@pytest.mark.parametrize("entry", CYCLE, ids=lambda e: e["name"])
+@pytest.mark.parametrize("entry", STAGES, ids=lambda e: e["name"])
 def test_a_machine_where_a_stage_runs_has_it_among_its_next_stages(entry):
     at = entry["at"]
     assert entry["name"] in next_stages(at["running_in"], at["stage"], at["forward"])
