@@ -89,7 +89,7 @@ def module_playbook(cases, info, path):
         tasks.append({"name": "writes after %s" % case["id"], "ansible.builtin.set_fact": {"w%d" % number: count}})
     names = ", ".join("'%s': {'result': r%d, 'writes': w%d | int}" % (case["id"], n, n) for n, case in enumerate(cases))
     tasks.append({"name": "results", "ansible.builtin.copy": {"dest": str(path.with_suffix(".json")),
-                                                             "content": "{{ {'start': w_start | int, 'cases': {%s}} | to_json }}" % names}})
+                                                              "content": "{{ {'start': w_start | int, 'cases': {%s}} | to_json }}" % names}})
     play = {"hosts": "localhost", "gather_facts": False, "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"},
             "tasks": tasks}
     path.write_text(json.dumps([play], indent=1))
@@ -198,7 +198,7 @@ def plain(rows):
     lines = []
     for number, row in enumerate(rows, 1):
         lines.append("%3d %-4s %-44s %-26s writes %d  %s" % (number, "ok" if row["ok"] else "FAIL", row["id"], row["target"], row["writes"],
-                                                          _short(_shown_message(row), 110)))
+                                                             _short(_shown_message(row), 110)))
         if row["problems"]:
             lines.append("      " + "; ".join(row["problems"]))
     return "\n".join(lines)

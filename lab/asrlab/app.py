@@ -6,7 +6,8 @@ import dataclasses
 
 from flask import Flask
 
-from . import arm, azure, control, fabrics, guests, identity, resources  # pylint: disable=unused-import  # importing azure, guests and resources registers their routes
+# Importing azure, guests and resources registers their routes.
+from . import arm, azure, control, fabrics, guests, identity, resources  # pylint: disable=unused-import
 from . import plan_resources  # pylint: disable=unused-import  # registers the recovery plans' routes
 from .clock import Clock
 from .jobs import JobBook

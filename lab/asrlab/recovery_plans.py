@@ -219,7 +219,7 @@ def _plan_input(item, action, properties):
                      code="InvalidFailoverDirection")
     if expected and expected[1] not in (None, "any") and direction != expected[1]:
         raise refuse("failoverDirection must be %s for %s of '%s' (%s, %s)." % (expected[1], action, item.machine.name, item.provider,
-                                                                             item.state.protection_state), code="InvalidFailoverDirection")
+                                                                                item.state.protection_state), code="InvalidFailoverDirection")
     if action == "unplannedFailover" and properties.get("sourceSiteOperations") not in ("Required", "NotRequired"):
         raise refuse("sourceSiteOperations (Required or NotRequired) is required for a recovery plan's unplannedFailover.",
                      code="MissingRequiredField")

@@ -209,7 +209,7 @@ def member_refusals(action, member_facts):
             problems.append("%s runs a %s job (%s)" % (name, facts["current_job"]["scenario"], facts["current_job"]["id"]))
         elif operation not in facts["allowed_operations"]:
             problems.append("%s does not allow %s now (%s; ASR allows %s)" % (name, operation, facts["protection_state"],
-                                                                             ", ".join(facts["allowed_operations"]) or "nothing"))
+                                                                              ", ".join(facts["allowed_operations"]) or "nothing"))
     return problems
 
 

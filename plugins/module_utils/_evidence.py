@@ -112,8 +112,8 @@ def render_html(data):
         if machine["cleanup"] is not None:
             vm = machine["cleanup"].get("test_vm") or {}
             rows.append(("Cleanup", "%s, job %s; test VM %s %s" % (machine["cleanup"]["status"] or "not run", machine["cleanup"]["job_id"] or "none",
-                                                                 vm.get("name") or "", "deleted (Azure no longer shows it)" if vm.get("deleted") else
-                                                                 "not confirmed deleted")))
+                                                                   vm.get("name") or "", "deleted (Azure no longer shows it)" if vm.get("deleted") else
+                                                                   "not confirmed deleted")))
         parts.append("<dl>%s</dl>" % "".join("<dt>%s</dt><dd>%s</dd>" % (esc(k), esc(v)) for k, v in rows))
         parts.append("<table><thead><tr><th>Stage</th><th>Status</th><th>Start</th><th>End</th><th>Job</th><th>Seconds</th></tr></thead><tbody>")
         for stage in machine["stages"]:

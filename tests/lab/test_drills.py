@@ -14,6 +14,11 @@ from labrunner import control, hold, release, until
 TEST_NETWORK = "/subscriptions/%s/resourceGroups/rg-dr-recovery/providers/Microsoft.Network/virtualNetworks/vnet-dr-test"
 
 
+def _when(value, condition):
+    """``value`` when ``condition(value)`` holds, else None (for until)."""
+    return value if condition(value) else None
+
+
 def _body(items, machine, provider, point=None, network=None):
     details = {"instanceType": provider}
     if point:
@@ -42,8 +47,8 @@ def test_classic_drill_and_cleanup(classic):
     point = classic.points("vm-lin-01")[0].id
     hold(lab, "vm-lin-01", "testFailover")
     poller = classic.client.replication_protected_items.begin_test_failover(*classic.address("vm-lin-01"),
-                                                                              _body(classic, "vm-lin-01", "InMageAzureV2", point, network))
-    item = until(lambda: (lambda i: i if i.properties.current_scenario.scenario_name == "TestFailover" else None)(classic.get("vm-lin-01")),
+                                                                            _body(classic, "vm-lin-01", "InMageAzureV2", point, network))
+    item = until(lambda: _when(classic.get("vm-lin-01"), lambda i: i.properties.current_scenario.scenario_name == "TestFailover"),
                  "the drill's job on the item")
     job_id = item.properties.current_scenario.job_id.rsplit("/", 1)[1]
     job = classic.job_once(job_id, ("InProgress",))
@@ -66,12 +71,12 @@ def test_classic_drill_and_cleanup(classic):
     # A real failover is refused while the drill waits for its cleanup.
     with pytest.raises(HttpResponseError) as refused:
         classic.act("vm-lin-01", "unplanned_failover", {"properties": {"failoverDirection": "PrimaryToRecovery",
-                                                                        "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}})
+                                                                       "providerSpecificDetails": {"instanceType": "InMageAzureV2"}}})
     assert "allowed operations: TestFailoverCleanup" in refused.value.message
     hold(lab, "vm-lin-01", "testFailoverCleanup")
     poller = classic.client.replication_protected_items.begin_test_failover_cleanup(*classic.address("vm-lin-01"),
-                                                                                      {"properties": {"comments": "drill done"}})
-    cleaning = until(lambda: (lambda i: i if i.properties.test_failover_state == "MarkedForDeletion" else None)(classic.get("vm-lin-01")),
+                                                                                    {"properties": {"comments": "drill done"}})
+    cleaning = until(lambda: _when(classic.get("vm-lin-01"), lambda i: i.properties.test_failover_state == "MarkedForDeletion"),
                      "the cleanup running")
     assert cleaning.properties.current_scenario.scenario_name == "TestFailoverCleanup"
     job = classic.job_once(cleaning.properties.current_scenario.job_id.rsplit("/", 1)[1], ("InProgress",))

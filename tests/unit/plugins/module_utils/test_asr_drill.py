@@ -5,7 +5,7 @@ the network chosen, the comments' limit, a pending drill in the item's facts, an
 from __future__ import annotations
 
 import copy
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 import pytest
 
