@@ -73,7 +73,7 @@ demo: setup $(PYPATH)
 BENCH_REPO ?= $(ROOT)
 bench: setup
 	@# Every script runs, even after one that failed; the target fails if any did.
-	@status=0; for script in poll_cost failover_reads realistic_cycle race_offsets; do \
+	@status=0; for script in poll_cost failover_reads realistic_cycle race_offsets drill_walltime; do \
 		$(VENV)/bin/python bench/$$script.py --repo $(BENCH_REPO) || status=1; done; exit $$status
 
 clean:

@@ -99,7 +99,7 @@ FAULTS = (
     Fault("connection dropped before handling", True, dict(kind="drop", method="POST", path=WRITE_PATH)),
     # skip 1: the stage's module reads the job it started once (with the transport's retries); the wait's reads come next.
     Fault("three failed reads while waiting", True, dict(kind="500", method="GET", path=r"/replicationJobs/[^/]+$", count=3,
-                                                                  skip=1)),
+                                                         skip=1)),
     Fault("job fails at a task", False, dict(kind="job", fail_at_task=0, error=JOB_ERROR), JOB_ERROR),
     Fault("400 with an ASR code", False, dict(kind="400", method="POST", path=WRITE_PATH, error=REFUSAL), REFUSAL),
 )
@@ -186,7 +186,7 @@ def _recap(log_text, machine):
 def _run(checkout, lab, stages_of, log):
     """The stage playbook on the machines of ``stages_of`` ({machine: stage}); the log's text."""
     argv, env = playbook_command(checkout, lab, PLAYBOOK, {}, args=["-e", json.dumps(dict(fault_matrix_stages=stages_of)),
-                                                                     "--limit", ",".join(sorted(stages_of))])
+                                                                    "--limit", ",".join(sorted(stages_of))])
     with open(log, "wb") as out:
         subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=checkout.workdir, check=False, timeout=1800)
     return pathlib.Path(log).read_text(errors="replace")
@@ -299,7 +299,7 @@ def run_matrix(checkout, cases, progress=print):
                     done = run_round(checkout, lab, generation, round_cases, number)
                     for outcome in done:
                         progress("  %-10s round %2d %-22s %-38s %s%s" % (generation, number, outcome.case.stage, outcome.case.fault,
-                                                                        outcome.first, ", rerun " + outcome.rerun if outcome.rerun != "-" else ""))
+                                                                         outcome.first, ", rerun " + outcome.rerun if outcome.rerun != "-" else ""))
                     found += done
                 results[generation] = found
         except Exception as exc:  # pylint: disable=broad-except  # reported with the table, the other generation goes on
@@ -364,7 +364,7 @@ def main(argv=None):
         cases = [c for c in cases if (not args.generation or c.generation in args.generation) and (not args.stage or c.stage in args.stage)
                  and (not args.fault or c.fault in args.fault)]
     print("fault_matrix: %s (%s); %d cases, time scale %s; work dir %s" % (checkout.repo, checkout.commit(), len(cases), TIME_SCALE,
-                                                                         checkout.workdir))
+                                                                           checkout.workdir))
     started = time.time()
     results = run_matrix(checkout, cases)
     print()

@@ -113,7 +113,7 @@ def main(argv=None):
         ok = r["rc"] == {"A": 0, "B": 0} and r["most"] == 1 and r["back"]
         failed |= not ok
         print("\noffset %g s: %s; jobs per machine: %s" % (r["offset"], "ok" if ok else "FAILED",
-                                                          "; ".join("%s %s" % (m, ", ".join(s)) for m, s in r["stages"].items())))
+                                                           "; ".join("%s %s" % (m, ", ".join(s)) for m, s in r["stages"].items())))
         for name in ("A", "B"):
             counted = collections.Counter(line[:160] for line in r["errors"][name])
             for line, count in list(counted.items())[:4]:

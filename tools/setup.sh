@@ -3,15 +3,16 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-# 1. Debian packages the lab builds its vCenter simulator from.
-lab_packages=(golang-go golang-github-vmware-govmomi-dev)
+# 1. Debian packages the lab builds its vCenter simulator from, and the headless browser the evidence report's test
+#    renders its HTML in.
+lab_packages=(golang-go golang-github-vmware-govmomi-dev chromium)
 missing=()
 for package in "${lab_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
     if ! command -v apt-get >/dev/null 2>&1; then
-        echo "error: the lab needs ${missing[*]} (Debian packages) and apt-get is not here; install Go and govmomi's source yourself." >&2
+        echo "error: the lab and the tests need ${missing[*]} (Debian packages) and apt-get is not here; install them yourself (Go, govmomi's source, Chromium)." >&2
         exit 1
     fi
     sudo=()

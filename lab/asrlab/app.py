@@ -6,7 +6,9 @@ import dataclasses
 
 from flask import Flask
 
-from . import arm, azure, control, fabrics, identity, resources  # pylint: disable=unused-import  # importing azure and resources registers their routes
+# Importing azure, guests and resources registers their routes.
+from . import arm, azure, control, fabrics, guests, identity, resources  # pylint: disable=unused-import
+from . import plan_resources  # pylint: disable=unused-import  # registers the recovery plans' routes
 from .clock import Clock
 from .jobs import JobBook
 from .scenario import load
@@ -47,7 +49,7 @@ def create_app(config, scenario=None, vsphere=None):
     scenario.durations.update(config.durations)
     vault = Vault(config, scenario, jobs, vsphere=vsphere)
     app.config.update(LAB=config, VAULT=vault, JOBS=jobs, TOKENS=identity.TokenStore(), REQUESTS=[], HTTP_FAULTS=[], GATE=control.Gate(),
-                      TICKS=[azure.register_deployed_process_servers, fabrics.refresh_heartbeats])
+                      TICKS=[azure.register_deployed_process_servers, fabrics.refresh_heartbeats, guests.sync])
     app.register_blueprint(identity.blueprint)
     app.register_blueprint(control.blueprint)
     app.register_blueprint(arm.blueprint)

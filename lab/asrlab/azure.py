@@ -8,6 +8,7 @@ import re
 
 from flask import current_app, request
 
+from . import guests
 from .arm import SUBSCRIPTION, ArmError, arm_response, route
 from .clock import iso
 from .fabrics import stable_id
@@ -50,6 +51,8 @@ def _vm_document(vm, expand=False):
     properties = dict(vmId=stable_id(vm["id"]), hardwareProfile=dict(vmSize=vm["size"]), provisioningState="Succeeded",
                       storageProfile=dict(osDisk=dict(osType=vm["os_type"], name=vm["name"] + "-osdisk", createOption="Attach")),
                       osProfile=None, timeCreated=vm.get("created"), extended=dict(cores=cores, memoryInMB=memory))
+    if vm.get("nic_id"):
+        properties["networkProfile"] = guests.network_profile(vm)
     if expand:
         properties["instanceView"] = _instance_view(vm)
     return dict(id=vm["id"], name=vm["name"], type="Microsoft.Compute/virtualMachines", location=vm["location"], properties=properties,

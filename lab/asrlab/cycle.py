@@ -58,6 +58,8 @@ OPERATION_OF_ACTION = {
     "reProtect": "SwitchProtection",
     "failoverCancel": "CancelFailover",
     "repairReplication": "RepairReplication",
+    "testFailover": "TestFailover",  # drills.py; a recovery plan's members too
+    "testFailoverCleanup": "TestFailoverCleanup",
 }
 
 # (phase, action) -> phase after the action's job succeeds.

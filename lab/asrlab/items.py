@@ -17,6 +17,7 @@ import re
 import typing
 import uuid
 
+from . import drills
 from .clock import NO_TIME, iso
 from .cycle import PHASES
 from .fabrics import stable_id
@@ -75,6 +76,7 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
     agent_wait_from: typing.Optional[datetime.datetime] = None  # when the agent's re-registration began (the failover's end)
     agent_held_since: typing.Optional[datetime.datetime] = None  # control API /lab/hold: the re-registration stands still
     resync_required: bool = False
+    test_failover: bool = False  # a test failover ran and was not cleaned up yet (recovery plans)
     health_errors: list = dataclasses.field(default_factory=list)
     azure_vm_id: typing.Optional[str] = None
     reprotect: dict = dataclasses.field(default_factory=dict)  # the inputs of the last reprotect
@@ -139,9 +141,11 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
     # ---- the document ---------------------------------------------------------------------
     def allowed_operations(self):
         allowed = list(self.state.allowed)
+        if self.test_failover:  # its test VM runs until the cleanup, which only then is allowed
+            allowed = [a for a in allowed if a != "TestFailover"] + ["TestFailoverCleanup"]
         if self.resync_required and self.state.protection_state == "Protected":
             allowed.append("RepairReplication")
-        return allowed
+        return drills.allowed(self, allowed)
 
     def replication_health(self):
         levels = [e.get("errorLevel") for e in self.health_errors]  # the agent's registration is a warning of its own
@@ -193,6 +197,7 @@ class ReplicatedItem:  # pylint: disable=too-many-instance-attributes
         doc.update(id=self.id, name=self.name, type=ITEM_TYPE)
         details = properties["providerSpecificDetails"]
         getattr(self, "_details_" + state.provider.lower())(details, now, latest)
+        drills.decorate(vault, self, doc, running_job)
         return doc
 
     def _target(self, key, default=None):

@@ -110,10 +110,14 @@ class Job:  # pylint: disable=too-many-instance-attributes
         """The clock goes on from ``stop``: the time spent there is a hold; later tasks keep their durations."""
         self.holds.append((stop, max(datetime.timedelta(0), self._unheld(now) - stop)))
 
-    def hold(self, now):
+    def hold(self, now, at_start=False):
         """Keep the job at its current task (a job not started yet: at its first task) until :meth:`release`.
 
-        False when the job has ended (or was cancelled): there is nothing to hold."""
+        ``at_start``: the job is being booked (a recovery plan's group may book its machines' jobs from a moment past):
+        it stays at its first task. False when the job has ended (or was cancelled): there is nothing to hold."""
+        if at_start:
+            self.held_at = self._at(QUEUED_AZURE_SECONDS)
+            return True
         if self.cancelled_at is not None or self.state(now) in ("Succeeded", "Failed"):
             return False
         if self.held_at is None:
@@ -263,6 +267,9 @@ class JobBook:
     def advance(self):
         """Apply the outcome of every job that has ended, oldest end first, once."""
         now = self.clock.now()
+        for job in list(self.jobs.values()):
+            if hasattr(job, "step") and not job.finalized:
+                job.step(now)  # a recovery plan's job starts its next group's machines (plan_jobs.py)
         ended = [j for j in self.jobs.values() if not j.finalized and j.end_time is not None and j.end_time <= now]
         for job in sorted(ended, key=lambda j: j.end_time):
             job.finalized = True

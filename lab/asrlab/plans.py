@@ -56,6 +56,13 @@ JOB_SHAPES = {
         ("CancelFailoverRecovery", "Cancel failover on the recovery site", 0.45),
         ("CancelFailoverPrimaryTask", "Resume replication", 0.3),
         ("StartVmOnPrimary", "Start the virtual machine", 0.2)]),
+    "testFailover": ("TestFailover", "Test failover", "FailoverJobDetails", [
+        ("VmTfoPrerequisitesCheck", "Prerequisites check for test failover", 0.05),
+        ("VmTestFailover", "Create the test virtual machine", 0.85),
+        ("VmFoStartVmOnSecondary", "Start the test virtual machine", 0.1)]),
+    "testFailoverCleanup": ("TestFailoverCleanup", "Cleanup test failover", "AsrJobDetails", [
+        ("VmTfoCleanupPrerequisitesCheck", "Prerequisites check", 0.1),
+        ("VmTestFailoverCleanup", "Delete the test virtual machine", 0.9)]),
     "applyRecoveryPoint": ("ChangePit", "Change recovery point", "AsrJobDetails", [
         ("VmChangePitPrerequisitesCheck", "Prerequisites check", 0.1),
         ("VmChangePit", "Change the recovery point", 0.9)]),
@@ -250,7 +257,16 @@ def _shuts_down(body, details):
     return str(_properties(body).get("sourceSiteOperations", "")).lower() == "required" if details else False
 
 
-def _start(vault, item, action, details, point, shutdown):  # pylint: disable=too-many-arguments
+def start_item_job(vault, item, action, details, shutdown, created):  # pylint: disable=too-many-arguments
+    """A member's child job of a recovery plan's operation: the item's own job of ``action``, from ``created`` on
+    (recovery_plans.py has checked the operation and built ``details`` from the plan's input)."""
+    point = None
+    if action in ("unplannedFailover", "plannedFailover", "testFailover"):
+        point = _chosen_point(vault, item, dict(recoveryPointType=details.get("recoveryPointType")), action)
+    return _start(vault, item, action, details, point, shutdown, created)
+
+
+def _start(vault, item, action, details, point, shutdown, created=None):  # pylint: disable=too-many-arguments
     scenario_name, friendly, details_type, shape = JOB_SHAPES[action]
     total = _duration(vault, action)
     # A modernized reprotect from a commit-pending state commits first (recorded).
@@ -272,7 +288,7 @@ def _start(vault, item, action, details, point, shutdown):  # pylint: disable=to
             recommendedAction="Wait until isAgentRegistrationSuccessfulAfterFailover is true, then retry the reprotect."))
     fault = vault.take_job_fault(action, item) or fault
     job = Job(vault_id=vault.vault_id, item_id=item.id, scenario_name=scenario_name, friendly_name=friendly, target_id=item.target_object_id,
-              target_name=item.machine.name, details_type=details_type, tasks=tasks, created=vault.clock.now(), scale=vault.clock.scale,
+              target_name=item.machine.name, details_type=details_type, tasks=tasks, created=created or vault.clock.now(), scale=vault.clock.scale,
               fault=fault, details=job_details(vault, item, details_type, point), action=action)
     job.on_success = lambda finished: _succeeded(vault, item, action, details, point, shutdown, finished)
     return vault.start_job(job)
@@ -333,6 +349,8 @@ def _succeeded(vault, item, action, details, point, shutdown, job):  # pylint: d
         vault.onprem_power(item, False)
     elif action == "reProtect":
         _reprotected(vault, item, details, ended, running_in_before)
+    elif action in ("testFailover", "testFailoverCleanup"):
+        item.test_failover = action == "testFailover"  # a test VM in the test network until the cleanup; the item replicates on
     elif action == "repairReplication":
         item.resync_required = False
         item.health_errors = []

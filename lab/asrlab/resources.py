@@ -12,7 +12,8 @@ FABRIC = VAULT + r"/replicationFabrics/(?P<fabric>[^/]+)"
 CONTAINER = FABRIC + r"/replicationProtectionContainers/(?P<container>[^/]+)"
 ITEM = CONTAINER + r"/replicationProtectedItems/(?P<item>[^/]+)"
 OFFAZURE_API_VERSIONS = ("2020-01-01", "2020-07-07", "2023-06-06", "2023-10-01-preview")
-ACTIONS = ("unplannedFailover", "plannedFailover", "failoverCommit", "failoverCancel", "applyRecoveryPoint", "reProtect", "repairReplication")
+ACTIONS = ("unplannedFailover", "plannedFailover", "failoverCommit", "failoverCancel", "applyRecoveryPoint", "reProtect", "repairReplication",
+           "testFailover", "testFailoverCleanup")
 
 
 def _vault(subscription, group, vault):

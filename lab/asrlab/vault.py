@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from . import drills
 from .arm import ArmError
 from .clock import iso
 from .cycle import GENERATION_START, PHASES
@@ -61,6 +62,7 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
             self.vault_id, azure_fabric, stable_id(self.vault_id, "azure-container"))
         self.policies = self._policies()
         self.azure_vms = {}
+        self.recovery_plans = {}  # name (lower case) -> recovery_plans.RecoveryPlan
         self.job_faults = []  # control API: jobs that fail at a task or never end
         self.job_holds = set()  # control API /lab/hold: (machine name, action or "*") whose jobs stay at their current task
         self.deployments = {}  # (resource group, name) -> template deployment
@@ -299,6 +301,8 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
     def act(self, item, action, body):
         """Validate an item action as ASR does, then start its job; return the job."""
         self.check_idle(item)
+        if action in drills.ACTIONS:
+            return drills.action_job(self, item, action, body or {})
         return action_job(self, item, action, body or {})
 
     def check_idle(self, item):
@@ -375,7 +379,7 @@ class Vault:  # pylint: disable=too-many-instance-attributes,too-many-public-met
     def start_job(self, job):
         """Book a job that an action started; a hold of the control API on its item and action keeps it at its first task."""
         if {(job.target_name, job.action), (job.target_name, "*")} & self.job_holds:
-            job.hold(self.clock.now())
+            job.hold(self.clock.now(), at_start=True)
         return self.jobs.start(job)
 
     def hold_jobs(self, item, action, hold, now):

@@ -43,6 +43,31 @@ def _while_run_lives(parent):
     return progress
 
 
+def run_on_controller(action, result, options, required_if, work):
+    """Validate a task's options as its module would, then run ``work(session, progress=...)`` in the worker process.
+
+    ``action``: the ActionBase running the task; ``options``: the module's own argument spec (the Azure and vault options are
+    added); the result is the task's. Shared by asr_wait and asr_recovery_plan_job."""
+    spec = azure_argument_spec(vault=True)
+    spec.update(options)
+    try:
+        _validation, params = action.validate_argument_spec(argument_spec=spec, required_if=required_if)
+    except AnsibleActionFail as exc:
+        return dict(result, failed=True, msg=str(exc))
+    missing = [library for library, _trace in missing_libraries()]
+    params, azure_problems = azure_options(params, vault=True)
+    problems = (["the Python libraries %s are missing from the controller's Python" % ", ".join(missing)] if missing else []) \
+        + azure_problems + wait_problems(params)
+    if problems:
+        return dict(result, failed=True, msg="Invalid options: " + "; ".join(problems))
+    session = AzureSession(params, check_mode=action._task.check_mode)  # pylint: disable=protected-access  # the task's own check mode
+    try:
+        result.update(work(session, progress=_while_run_lives(os.getppid())))
+    except SiteRecoveryError as error:
+        result.update(error.to_result(), failed=True)
+    return result
+
+
 class ActionModule(ActionBase):
     """Follow a job, or wait for an item's condition, printing one line per read."""
 
@@ -52,21 +77,4 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp  # nothing is copied to a remote host
-        spec = azure_argument_spec(vault=True)
-        spec.update(ARGUMENT_SPEC)
-        try:
-            _validation, params = self.validate_argument_spec(argument_spec=spec, required_if=REQUIRED_IF)
-        except AnsibleActionFail as exc:
-            return dict(result, failed=True, msg=str(exc))
-        missing = [library for library, _trace in missing_libraries()]
-        params, azure_problems = azure_options(params, vault=True)
-        problems = (["the Python libraries %s are missing from the controller's Python" % ", ".join(missing)] if missing else []) \
-            + azure_problems + wait_problems(params)
-        if problems:
-            return dict(result, failed=True, msg="Invalid options: " + "; ".join(problems))
-        session = AzureSession(params, check_mode=self._task.check_mode)
-        try:
-            result.update(wait(session, progress=_while_run_lives(os.getppid())))
-        except SiteRecoveryError as error:
-            result.update(error.to_result(), failed=True)
-        return result
+        return run_on_controller(self, result, ARGUMENT_SPEC, REQUIRED_IF, wait)

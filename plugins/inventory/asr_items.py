@@ -45,7 +45,8 @@ notes:
   - "Host vars: C(asr_item_name) and C(asr_item_id) (the item's ARM name and id), C(asr_friendly_name), C(asr_provider)
     (C(InMageAzureV2), C(InMage), C(InMageRcm) or C(InMageRcmFailback)), C(asr_generation) (C(classic) or C(modernized)),
     C(asr_running_in) (C(azure) or C(onprem), whatever C(activeLocation) says for the provider), C(asr_replicates_to_azure), C(asr_item_stage) (C(replicating),
-    C(commit_pending), C(committed), C(busy), C(other)), C(asr_next_step), C(asr_protection_state), C(asr_protection_state_description),
+    C(commit_pending), C(committed), C(busy), C(other)), C(asr_next_step),
+    C(asr_next_stages) (the cycle's stages that run next), C(asr_protection_state), C(asr_protection_state_description),
     C(asr_active_location), C(asr_replication_health), C(asr_failover_health), C(asr_health_errors), C(asr_allowed_operations),
     C(asr_current_job), C(asr_resync_required), C(asr_multi_vm_group), C(asr_fabric) (the configuration server or appliance, by name),
     C(asr_fabric_name) and C(asr_container) (ARM names), C(asr_policy), C(asr_recovery_vm) (the Azure VM a failover creates: name, size,

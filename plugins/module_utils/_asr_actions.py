@@ -16,7 +16,7 @@ import time
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import address, item_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import JobWaiter, job_facts
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import OPERATION_OF_ACTION, refusal
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import JOB_SCENARIOS, OPERATION_OF_ACTION, refusal
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll, PollTimeout
@@ -30,17 +30,9 @@ SDK_METHODS = {
     "reProtect": "begin_reprotect",
     "failoverCancel": "begin_failover_cancel",
     "repairReplication": "begin_repair_replication",
+    "testFailover": "begin_test_failover",
+    "testFailoverCleanup": "begin_test_failover_cleanup",
     "update": "begin_update",  # PATCH of the item (its recovery VM's properties)
-}
-SCENARIOS = {
-    "unplannedFailover": ("UnplannedFailover",),
-    "plannedFailover": ("PlannedFailover",),
-    "failoverCommit": ("CommitFailover", "FinalizeFailback", "Commit"),
-    "applyRecoveryPoint": ("ChangePit", "ChangeRecoveryPoint"),
-    "reProtect": ("SwitchReplicationGroupProtection", "Reprotect", "SwitchProtection"),
-    "failoverCancel": ("CancelFailover",),
-    "repairReplication": ("RepairReplication", "ResynchronizeReplication"),
-    "update": ("UpdateVmProperties",),
 }
 # How long to look for the job of a POST whose answer was lost, and how often, in seconds.
 ATTACH_SECONDS = 30
@@ -90,7 +82,7 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
     def running_job_of(self, action, facts=None):
         """The id of the job of ``action`` running on the item now, or None."""
         current = (facts or self.before)["current_job"]
-        if current and current["scenario"] in SCENARIOS[action]:
+        if current and current["scenario"] in JOB_SCENARIOS[action]:
             return current["id"]
         return None
 
@@ -116,17 +108,12 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
         again: a job of this action running there is followed; when ``done(facts)`` returns a message, the action was
         done meanwhile by someone else, and :class:`Overtaken` says so; else ASR's refusal stands.
         """
-        method = getattr(self.asr.client.replication_protected_items, SDK_METHODS[action])
-        fabric, container, name = address(self.item)
-        args = [self.asr.resource_group, self.asr.vault_name, fabric, container, name]
-        if body is not None:
-            args.append(body)
         context = "%s of %s" % (action, self.name)
         for attempt in range(1, SEND_ATTEMPTS + 1):
             answer = {}
             try:
                 with self.asr.step("sending " + context):
-                    method(*args, polling=False, raw_response_hook=lambda response: answer.update(headers=response.http_response.headers))
+                    self.send(action, body, lambda response: answer.update(headers=response.http_response.headers))
             except SiteRecoveryError as error:
                 if error.status is not None and error.status < 500:
                     # ASR answered and refused: nothing was started by this request.
@@ -147,6 +134,13 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
                 raise SiteRecoveryError("ASR accepted %s but the item shows no job for it" % context, code="JobNotFound")
             return job_id
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def send(self, action, body, hook):
+        """POST ``action`` on the item once (no polling); ``hook`` gets the raw answer."""
+        method = getattr(self.asr.client.replication_protected_items, SDK_METHODS[action])
+        fabric, container, name = address(self.item)
+        args = [self.asr.resource_group, self.asr.vault_name, fabric, container, name] + ([] if body is None else [body])
+        method(*args, polling=False, raw_response_hook=hook)
 
     def _refused(self, action, error, done):
         """After ASR refused the POST of ``action``: return the job of another run that started the same action since the
@@ -173,7 +167,7 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
                 return job_id
             with self.asr.step("listing the recent jobs of vault %s" % self.asr.vault_name):
                 recent = [job_facts(j) for j in self.vault.jobs()]
-            mine = [j for j in recent if j["target_name"] == self.name and j["operation"] in SCENARIOS[action]
+            mine = [j for j in recent if j["target_name"] == self.name and j["operation"] in JOB_SCENARIOS[action]
                     and (j["start_time"] or "") >= since]
             return max(mine, key=lambda j: j["start_time"] or "")["id"] if mine else None
 

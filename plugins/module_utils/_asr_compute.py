@@ -12,10 +12,19 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from ansible_collections.siterecovery.vmware.plugins.module_utils._arm_ids import arm_id_problem, ipv4_problem, resource_group_problem
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError
 
 SETTINGS = ("vm_name", "size", "resource_group_id", "availability_set_id", "network_id", "subnet", "static_ip", "license_type")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def option_problems(params):
+    """What is wrong in the options' form alone (ARM ids, the address), before any request; an empty list when nothing is."""
+    checks = (("target_resource_group", resource_group_problem), ("availability_set_id", lambda o, v: arm_id_problem(o, v, "availability set")),
+              ("network_id", lambda o, v: arm_id_problem(o, v, "virtual network")), ("static_ip", ipv4_problem))
+    found = [check(option, params[option]) for option, check in checks if params.get(option)]
+    return [problem for problem in found if problem]
 
 
 def current_settings(item_facts):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS, GENERATION_OF_PROVIDER, generation
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import next_step, running_in, stage
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import next_stages, next_step, running_in, stage
 from ansible_collections.siterecovery.vmware.plugins.module_utils._facts import HEALTH_ERROR_FIELDS, pick, pick_each
 
 
@@ -101,24 +101,45 @@ def _recovery_vm(provider, details):
     return dict(dict.fromkeys(RECOVERY_VM_KEYS), **facts)
 
 
+def drill_is_pending(properties):
+    """Whether a test failover has ended and waits for its cleanup (ASR then allows only TestFailoverCleanup)."""
+    current = properties.get("currentScenario") or {}
+    return current.get("scenarioName") == "TestFailover" and "TestFailoverCleanup" in (properties.get("allowedOperations") or [])
+
+
+def _test_network(provider, details):
+    """The network a drill of the item uses unless told otherwise: InMageRcm testNetworkId / testSubnetName,
+    InMageAzureV2 selectedTfoAzureNetworkId; None when the item has none set."""
+    if provider == "InMageRcm":
+        nic = (details.get("vmNics") or [{}])[0]
+        return dict(id=details.get("testNetworkId"), subnet=nic.get("testSubnetName")) if details.get("testNetworkId") else None
+    if provider == "InMageAzureV2":
+        return dict(id=details.get("selectedTfoAzureNetworkId"), subnet=None) if details.get("selectedTfoAzureNetworkId") else None
+    return None
+
+
 def item_facts(item):
     """Normalised facts about one replicated item."""
     properties = item["properties"]
     details = properties.get("providerSpecificDetails") or {}
     provider = details.get("instanceType")
     current = properties.get("currentScenario") or {}
-    job_running = current.get("scenarioName") not in (None, "", "None")
-    where = running_in(provider, properties.get("activeLocation"), details.get("activeSiteType"))
     allowed = list(properties.get("allowedOperations") or [])
-    item_stage = stage(allowed, job_running)
+    drill_pending = drill_is_pending(properties)
+    # A drill that waits for its cleanup keeps its job as the current scenario, though the job has ended.
+    job_running = current.get("scenarioName") not in (None, "", "None") and not drill_pending
+    where = running_in(provider, properties.get("activeLocation"), details.get("activeSiteType"))
+    item_stage = "drill_pending" if drill_pending else stage(allowed, job_running)
     group = details.get("multiVmGroupName")
     if group and group in (details.get("vmId"), details.get("multiVmGroupId")) and details.get("multiVmSyncStatus") != "Enabled":
         group = None  # classic items name a group after themselves when they are in none
     fabric, container, _name = address(item)
+    forward = (provider in FORWARD_PROVIDERS) if provider in GENERATION_OF_PROVIDER else None
+    scenario = current.get("scenarioName") if job_running else None
     facts = dict(
         name=item["name"], id=item["id"], friendly_name=properties.get("friendlyName"), provider=provider, generation=generation(provider),
-        running_in=where, replicates_to_azure=(provider in FORWARD_PROVIDERS) if provider in GENERATION_OF_PROVIDER else None,
-        stage=item_stage, next_step=next_step(where, item_stage), protection_state=properties.get("protectionState"),
+        running_in=where, replicates_to_azure=forward, stage=item_stage, next_step=next_step(where, item_stage, forward, scenario),
+        next_stages=next_stages(where, item_stage, forward, scenario), protection_state=properties.get("protectionState"),
         protection_state_description=properties.get("protectionStateDescription"), active_location=properties.get("activeLocation"),
         active_site_type=details.get("activeSiteType"), replication_health=properties.get("replicationHealth"),
         failover_health=properties.get("failoverHealth"), health_errors=pick_each(properties, "healthErrors", HEALTH_ERROR_FIELDS),
@@ -128,6 +149,12 @@ def item_facts(item):
         policy=dict(id=properties.get("policyId"), name=properties.get("policyFriendlyName")), fabric=fabric, container=container,
         multi_vm_group=group, failover_recovery_point_id=properties.get("failoverRecoveryPointId") or None,
         last_failover_time=properties.get("lastSuccessfulFailoverTime"),
+        test_failover_state=properties.get("testFailoverState"),
+        last_successful_test_failover_time=properties.get("lastSuccessfulTestFailoverTime"),
+        drill_job=dict(scenario=current.get("scenarioName"), id=(current.get("jobId") or "").rsplit("/", 1)[-1],
+                       start_time=current.get("startTime")) if drill_pending else None,
+        test_network=_test_network(provider, details),
+        test_vm=None,
         resync_required=str(details.get("resyncRequired", "")).lower() == "true" or "RepairReplication" in allowed,
         recovery_vm=_recovery_vm(provider, details),
         disks=[pick(d, (("id", "diskId"), ("name", "diskName"), ("capacity_bytes", "capacityInBytes"), ("os_disk", "isOSDisk")))

@@ -67,7 +67,8 @@ def stage(allowed_operations, running_job=False):
     """The item's stage, from what ASR allows next.
 
     ``replicating``: protected, can fail over; ``commit_pending``: failed over, not committed;
-    ``committed``: failed over and committed, waiting for a reprotect; ``busy``: a job runs;
+    ``committed``: failed over and committed, waiting for a reprotect; ``busy``: a job runs; ``drill_pending``
+    (set by _asr_items): a test failover ended and waits for its cleanup;
     ``other``: none of these (initial replication, resync required, ...).
     """
     allowed = set(allowed_operations or ())
@@ -82,17 +83,102 @@ def stage(allowed_operations, running_job=False):
     return "other"
 
 
-def next_step(where, item_stage):
-    """What the cycle does next for a machine running ``where`` at ``item_stage``."""
-    table = {
-        ("onprem", "replicating"): "fail over to Azure",
-        ("azure", "commit_pending"): "commit (or change the recovery point)",
-        ("azure", "committed"): "reprotect to on-premises",
-        ("azure", "replicating"): "fail back to on-premises",
-        ("onprem", "commit_pending"): "commit the failback",
-        ("onprem", "committed"): "reprotect to Azure",
-    }
-    return table.get((where, item_stage), "wait" if item_stage == "busy" else "none")
+# ASR's job scenario names (currentScenario.scenarioName, a job's scenarioName) of each action's job: a job of one of
+# these names running on the item is that action in progress, which a rerun follows instead of starting another.
+JOB_SCENARIOS = {
+    "unplannedFailover": ("UnplannedFailover",),
+    "plannedFailover": ("PlannedFailover",),
+    "failoverCommit": ("CommitFailover", "FinalizeFailback", "Commit"),
+    "applyRecoveryPoint": ("ChangePit", "ChangeRecoveryPoint"),
+    "reProtect": ("SwitchReplicationGroupProtection", "Reprotect", "SwitchProtection"),
+    "failoverCancel": ("CancelFailover",),
+    "testFailover": ("TestFailover",),
+    "testFailoverCleanup": ("TestFailoverCleanup",),
+    "repairReplication": ("RepairReplication", "ResynchronizeReplication"),
+    "update": ("UpdateVmProperties",),
+}
+
+
+def _stage(name, title, at, leaves, actions):
+    running, item_stage, forward = at
+    left_in, left_stage, left_forward = leaves
+    return dict(name=name, title=title, at=dict(running_in=running, stage=item_stage, forward=forward),
+                leaves=dict(running_in=left_in, stage=left_stage, forward=left_forward), actions=list(actions),
+                jobs=[scenario for action in actions for scenario in JOB_SCENARIOS[action]])
+
+
+# The cycle, stated once (docs/architecture.md, "The cycle"): each stage in order, where the machine stands for it to
+# run (``at``: running_in, stage, replicates to Azure), where it leaves the machine, and the actions whose jobs mean
+# the stage runs. Items carry the stages that can run from where they stand (next_stages); the roles read this table
+# through the lookup siterecovery.vmware.asr_cycle and compare the stage they run against the item's next_stages.
+CYCLE = (
+    _stage("failover_to_azure", "fail over to Azure", ("onprem", "replicating", True), ("azure", "commit_pending", True),
+           ("unplannedFailover",)),
+    # No job of its own: the recovered VM runs, has its private IP and answers, before anything is committed.
+    _stage("validate_recovery", "validate the recovered VM before the commit", ("azure", "commit_pending", True),
+           ("azure", "commit_pending", True), ()),
+    _stage("commit_failover", "commit the failover", ("azure", "commit_pending", True), ("azure", "committed", True),
+           ("failoverCommit",)),
+    # No job of its own: it readies the process server and master target the reprotect needs, from the same place.
+    _stage("failback_prepare", "prepare the failback (process server, master target)", ("azure", "committed", True),
+           ("azure", "committed", True), ()),
+    _stage("reprotect_to_onprem", "reprotect to on-premises", ("azure", "committed", True), ("azure", "replicating", False),
+           ("reProtect",)),
+    _stage("failback_to_onprem", "fail back to on-premises", ("azure", "replicating", False), ("onprem", "commit_pending", False),
+           ("unplannedFailover", "plannedFailover")),
+    _stage("commit_failback", "commit the failback", ("onprem", "commit_pending", False), ("onprem", "committed", False),
+           ("failoverCommit",)),
+    _stage("reprotect_to_azure", "reprotect to Azure", ("onprem", "committed", False), ("onprem", "replicating", True),
+           ("reProtect",)),
+)
+# The drill (playbooks/drill.yml, docs/architecture.md "DR drills"), outside the cycle: the machine keeps running and replicating
+# on-premises; a test VM runs in Azure from the test failover until its cleanup, which leaves the machine where it was.
+DRILL = (
+    _stage("test_failover", "drill (test failover)", ("onprem", "replicating", True), ("onprem", "drill_pending", True),
+           ("testFailover",)),
+    _stage("validate_drill", "validate the test VM", ("onprem", "drill_pending", True), ("onprem", "drill_pending", True), ()),
+    _stage("test_failover_cleanup", "clean the drill up (delete the test VM)", ("onprem", "drill_pending", True),
+           ("onprem", "replicating", True), ("testFailoverCleanup",)),
+)
+# Every stage a role runs: the cycle's, then the drill's.
+STAGES = CYCLE + DRILL
+STAGE_NAMES = tuple(s["name"] for s in STAGES)
+# Words of a next step other than its stage's title: a failed-over machine may change its recovery point before the commit.
+_STEP_WORDS = {"commit_failover": "commit (or change the recovery point)",
+               "test_failover_cleanup": "clean the test failover up (asr_test_failover_cleanup)"}
+
+
+def next_stages(where, item_stage, forward, job_scenario=None):
+    """The stages of the cycle, or of a drill, that run next from where the machine stands, in order.
+
+    ``item_stage`` ``busy``: the stage whose job (``job_scenario``) runs from this place, which is followed; none
+    when the running job is not a stage's (a resync).
+    """
+    found = []
+    for entry in STAGES:
+        at = entry["at"]
+        if at["running_in"] != where or at["forward"] != forward:
+            continue
+        if item_stage == at["stage"] or (item_stage == "busy" and job_scenario in entry["jobs"]):
+            found.append(entry["name"])
+    return found
+
+
+def next_step(where, item_stage, forward=None, job_scenario=None):
+    """What the cycle does next for a machine running ``where`` at ``item_stage``, in words."""
+    if forward is None:  # the place alone: where a machine stands in the cycle says which way it replicates
+        forward = {"replicating": where == "onprem", "commit_pending": where == "azure", "committed": where == "azure",
+                   "drill_pending": where == "onprem"}.get(item_stage)
+    stages = [s for s in next_stages(where, item_stage, forward, job_scenario) if STAGES[STAGE_NAMES.index(s)]["jobs"]]
+    if stages:
+        return _STEP_WORDS.get(stages[0], STAGES[STAGE_NAMES.index(stages[0])]["title"])
+    return "wait" if item_stage == "busy" else "none"
+
+
+def stages_after(name):
+    """The stages that run next from where stage ``name`` leaves the machine (what check mode decides the next ones from)."""
+    left = STAGES[STAGE_NAMES.index(name)]["leaves"]
+    return next_stages(left["running_in"], left["stage"], left["forward"])
 
 
 def failover_action(provider, direction):

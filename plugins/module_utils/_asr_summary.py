@@ -140,7 +140,7 @@ def _state_now(final, run, item, stage_table):
     done = [name for name, stage in run.items() if stage.get("status") == "done"]
     last = list(run)[-1] if run else None
     if done and last == done[-1]:
-        to = stage_table[last]["to"]
+        to = stage_table[last]["leaves"]
         return (to["running_in"], to["stage"], None, None, to["forward"],
                 "this run's record: where %s left it (the final read failed)" % stage_table[last]["title"])
     if item:

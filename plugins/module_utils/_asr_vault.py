@@ -65,3 +65,16 @@ class VaultReader:
 
     def jobs(self, odata_filter=None):
         return [j.as_dict() for j in self.client.replication_jobs.list(self.group, self.vault, filter=odata_filter)]
+
+    def plans(self):
+        """The vault's recovery plans."""
+        return [p.as_dict() for p in self.client.replication_recovery_plans.list(self.group, self.vault)]
+
+    def plan(self, name, **options):
+        """The recovery plan ``name``; None when the vault has none of that name (404)."""
+        try:
+            return self.client.replication_recovery_plans.get(self.group, self.vault, name, **options).as_dict()
+        except Exception as exc:  # pylint: disable=broad-except  # only a 404 is translated here
+            if getattr(exc, "status_code", None) == 404:
+                return None
+            raise

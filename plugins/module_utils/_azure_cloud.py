@@ -65,6 +65,14 @@ class CloudConfigError(Exception):
     """The cloud environment cannot be resolved."""
 
 
+class CloudUnreachable(CloudConfigError):
+    """The metadata endpoint of a Resource Manager URL did not answer; ``url`` is what was asked, the cause is the network error."""
+
+    def __init__(self, message, url):
+        super().__init__(message)
+        self.url = url
+
+
 def _host(url):
     rest = url.split("://", 1)[-1]
     return rest.split("/", 1)[0].split(":", 1)[0].lower()
@@ -140,9 +148,7 @@ def fetch_metadata(resource_manager_url, timeout=30):
         try:
             response = client.send_request(HttpRequest("GET", url), connection_timeout=timeout, read_timeout=timeout)
         except AzureError as exc:
-            raise CloudConfigError(
-                "cannot read the cloud metadata at %s: %s (is the CA bundle in REQUESTS_CA_BUNDLE?)" % (url, exc)
-            ) from exc
+            raise CloudUnreachable("cannot read the cloud metadata at %s: %s" % (url, exc), url) from exc
         if response.status_code == 200:
             try:
                 return response.json()

@@ -14,9 +14,24 @@ from __future__ import annotations
 import contextlib
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import auth_advice, build_credential, build_site_recovery_client
-from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_cloud import CloudConfigError, resolve_cloud
+from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_cloud import CloudConfigError, CloudUnreachable, resolve_cloud
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import vault_id
-from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError, from_exception
+from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError, from_exception, unreachable_error
+
+
+def cloud_endpoints(cloud_environment):
+    """The endpoints of ``cloud_environment``; a SiteRecoveryError that says what is wrong with the value, or, for a Resource
+    Manager URL whose metadata could not be read, why it could not be reached (a network error, which a wait reads again)."""
+    try:
+        return resolve_cloud(cloud_environment)
+    except CloudUnreachable as exc:
+        raise unreachable_error(exc.__cause__ or exc, "the cloud metadata endpoint", "reading %s" % exc.url, where=exc.url,
+                                names="cloud_environment (AZURE_CLOUD_ENVIRONMENT)") from exc
+    except CloudConfigError as exc:
+        raise SiteRecoveryError(
+            "cloud_environment: %s" % exc, code="CloudEnvironment",
+            recommended_action="use AzureCloud, AzureUSGovernment, AzureChinaCloud or a Resource Manager URL",
+        ) from exc
 
 
 class AzureSession:
@@ -46,13 +61,7 @@ class AzureSession:
     @property
     def cloud(self):
         if self._cloud is None:
-            try:
-                self._cloud = resolve_cloud(self.params["cloud_environment"])
-            except CloudConfigError as exc:
-                raise SiteRecoveryError(
-                    "cloud_environment: %s" % exc, code="CloudEnvironment",
-                    recommended_action="use AzureCloud, AzureUSGovernment, AzureChinaCloud or a Resource Manager URL",
-                ) from exc
+            self._cloud = cloud_endpoints(self.params["cloud_environment"])
         return self._cloud
 
     @property

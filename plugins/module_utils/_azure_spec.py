@@ -70,10 +70,10 @@ _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 _TENANT_DOMAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,252}[A-Za-z0-9]$")
 # Resource group: 1-90 of letters, digits, underscore, hyphen, period,
 # parentheses (Unicode letters allowed by ARM), not ending with a period.
-_RESOURCE_GROUP = re.compile(r"^[-\w.()]{1,90}$", re.UNICODE)
+RESOURCE_GROUP_NAME = re.compile(r"^[-\w.()]{1,90}$", re.UNICODE)
 # Recovery Services vault: 2-50 characters, a letter first, then letters,
 # digits and hyphens.
-_VAULT = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,49}$")
+VAULT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,49}$")
 
 
 def azure_argument_spec(vault=True):
@@ -121,14 +121,14 @@ def check_azure_params(params, vault=True, source=None):
         group = params.get("resource_group")
         if not group:
             problems.append(_missing("the vault's resource group", "resource_group", ["ASR_RESOURCE_GROUP"]))
-        elif not _RESOURCE_GROUP.match(group) or group.endswith("."):
+        elif not RESOURCE_GROUP_NAME.match(group) or group.endswith("."):
             problems.append(
                 "resource_group %r is not a valid resource group name (1-90 letters, digits, _ - . ( ), not ending with a period)" % group
             )
         name = params.get("vault_name")
         if not name:
             problems.append(_missing("the Recovery Services vault", "vault_name", ["ASR_VAULT_NAME"]))
-        elif not _VAULT.match(name):
+        elif not VAULT_NAME.match(name):
             problems.append("vault_name %r is not a valid vault name (2-50 letters, digits and hyphens, a letter first)" % name)
     return problems
 

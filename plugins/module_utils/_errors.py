@@ -10,10 +10,16 @@ module base catches it once and fails the task with its fields.
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
+import socket
+import ssl
 
 _AADSTS = re.compile(r"\b(AADSTS\d+)\b")
+# urllib3's words for the connection it tried: HTTPSConnection(host='127.0.0.1', port=443), HTTPSConnectionPool(host=..., port=...)
+_URLLIB3_WHERE = re.compile(r"host='([^']+)', port=(\d+)")
+_URL_WHERE = re.compile(r"^[a-z]+://([^/?#]+)", re.IGNORECASE)
 
 
 # What ASR says when a refusal is about a multi-VM consistency group (its members fail over together, in a recovery plan).
@@ -42,6 +48,7 @@ class SiteRecoveryError(Exception):
         self.request_id = request_id
         self.details = details or []
         self.job = job  # the job's facts, when the error is a job's
+        self.network = None  # the kind of network failure (see network_problem), when the server was not reached
         self.retry_after = None  # the seconds a 429 or 503 asked to wait (Retry-After), for a wait that reads again
 
     def to_result(self):
@@ -157,6 +164,106 @@ def _hint(status, code):
     return ""
 
 
+# Network failures, in the order they are looked for along the exception chain: (kind, classes, class names of the
+# libraries that may not be installed, SiteRecoveryError code). A code of _poll.TRANSIENT_CODES is read again during a
+# wait; a certificate does not become trusted by waiting, so its code is not one of them.
+_NETWORK_KINDS = (
+    ("untrusted", (ssl.SSLCertVerificationError,), (), "CertificateVerifyFailed"),
+    ("tls", (ssl.SSLError,), (), "TlsError"),
+    ("dns", (socket.gaierror,), ("NameResolutionError",), "ServiceRequestError"),
+    ("refused", (ConnectionRefusedError,), (), "ServiceRequestError"),
+    ("reset", (ConnectionResetError, ConnectionAbortedError, BrokenPipeError, http.client.RemoteDisconnected), (), "ServiceResponseError"),
+    ("timeout", (TimeoutError,), ("ConnectTimeoutError", "ReadTimeoutError", "ConnectTimeout", "ReadTimeout", "ServiceRequestTimeoutError",
+                                  "ServiceResponseTimeoutError"), "ServiceResponseError"),
+)
+
+
+def _chain(exc):
+    """``exc`` and what it wraps: azure-core's inner_exception, urllib3's reason, the cause, the context, a wrapped first argument."""
+    found, seen = [], set()
+    todo = [exc]
+    while todo:
+        current = todo.pop(0)
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        found.append(current)
+        todo.extend([getattr(current, "inner_exception", None), getattr(current, "reason", None), current.__cause__, current.__context__]
+                    + [a for a in current.args if isinstance(a, BaseException)])
+    return found
+
+
+def _server(chain, where=None):
+    """(host, host:port) of the server an exception chain failed to reach: urllib3's words, the request requests failed on,
+    else ``where`` (host:port or a URL); (None, None) when none says."""
+    found = _URLLIB3_WHERE.search(" ".join(str(e) for e in chain))
+    if found:
+        return found.group(1), "%s:%s" % found.groups()
+    asked = next((getattr(e.request, "url", None) for e in chain if getattr(e, "request", None) is not None), None)
+    url = _URL_WHERE.match(asked or where or "")
+    where = url.group(1) if url else where
+    if not where:
+        return None, None
+    port = where.rsplit(":", 1)
+    return (port[0] if len(port) == 2 and port[1].isdigit() else where), where
+
+
+def network_problem(exc, where=None):
+    """(kind, code, sentence) when ``exc`` is, or wraps, a failure to reach a server; None otherwise.
+
+    kind is one of untrusted (its certificate), tls, dns (the name not resolved), refused (nothing listens), reset
+    (the connection cut before the answer), timeout. ``where`` (host:port, or a URL) is used when the error does not
+    say which server it tried.
+    """
+    chain = _chain(exc)
+    host, where = _server(chain, where)
+    where = where or "the server"
+    for kind, classes, names, code in _NETWORK_KINDS:
+        match = next((e for e in chain if isinstance(e, classes) or type(e).__name__ in names), None)
+        if match is None:
+            continue
+        if kind == "untrusted":
+            detail = getattr(match, "verify_message", None) or str(match)
+            return kind, code, "the certificate of %s is not trusted (%s)" % (where, detail)
+        if kind == "tls":
+            return kind, code, "TLS with %s failed (%s)" % (where, match)
+        if kind == "dns":
+            return kind, code, "the host name %s cannot be resolved (DNS: %s)" % (host or where, match)
+        if kind == "refused":
+            return kind, code, "nothing listens at %s (connection refused): the service is down, or the host or port is wrong" % where
+        if kind == "reset":
+            return kind, code, ("the connection to %s was reset before the answer came (by the service, or a proxy or firewall on the way)"
+                                % where)
+        return kind, code, "%s did not answer in time (%s): a firewall dropping the traffic, or the service overloaded" % (where, match)
+    return None
+
+
+# What to do, per kind of network failure, for a server the options or the environment name.
+_NETWORK_ACTIONS = {
+    "untrusted": "add the CA that signed the certificate to the bundle named by {ca}; do not turn verification off",
+    "tls": "check that {where} speaks HTTPS on that port, and any TLS-inspecting proxy ({ca})",
+    "dns": "check the host name ({names}) and the controller's DNS",
+    "refused": "check that the service runs and that {names} name the right host and port",
+    "reset": "check the proxy or firewall between the controller and {where} ({names}); a read is tried again while a wait has time left",
+    "timeout": "check the route, proxy and firewall between the controller and {where} ({names})",
+}
+
+
+def unreachable_error(exc, what, context, where=None, names="the endpoint of cloud_environment (AZURE_CLOUD_ENVIRONMENT)",
+                      ca="REQUESTS_CA_BUNDLE"):
+    """The SiteRecoveryError of ``what`` (Azure Resource Manager, the login endpoint) not reached while doing ``context``."""
+    problem = network_problem(exc, where)
+    if problem is None:
+        text = str(exc).strip() or type(exc).__name__
+        return SiteRecoveryError("Could not reach %s while %s: %s" % (what, context, text), code="ServiceRequestError")
+    kind, code, sentence = problem
+    server = _server(_chain(exc), where)[1] or what
+    error = SiteRecoveryError("Could not reach %s while %s: %s." % (what, context, sentence), code=code,
+                              recommended_action=_NETWORK_ACTIONS[kind].format(where=server, names=names, ca=ca))
+    error.network = kind
+    return error
+
+
 def from_exception(exc, context, auth_advice=None):
     """Turn an SDK, identity or network exception into a SiteRecoveryError.
 
@@ -175,15 +282,8 @@ def from_exception(exc, context, auth_advice=None):
             return _authentication_error(exc, context, auth_advice)
         if isinstance(exc, core_errors.HttpResponseError) and getattr(exc, "response", None) is not None:
             return _response_error(exc.response, context)
-        if isinstance(exc, core_errors.ServiceRequestError):
-            text = str(exc)
-            hint = ""
-            if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
-                hint = " The server's certificate is not trusted: add its CA to the bundle named by REQUESTS_CA_BUNDLE."
-            return SiteRecoveryError(
-                "Could not reach Azure Resource Manager while %s: %s.%s" % (context, text, hint),
-                code="ServiceRequestError",
-            )
+        if isinstance(exc, (core_errors.ServiceRequestError, core_errors.ServiceResponseError)):
+            return unreachable_error(exc, "Azure Resource Manager", context)
         if isinstance(exc, core_errors.AzureError):
             return SiteRecoveryError("%s failed: %s" % (context, exc), code=type(exc).__name__)
     return SiteRecoveryError("%s failed: %s: %s" % (context, type(exc).__name__, exc), code=type(exc).__name__)
@@ -215,6 +315,10 @@ _NO_ANSWER_ACTION = (
 def _authentication_error(exc, context, advice=None):
     """A token that could not be had (identity) or was refused (ARM 401)."""
     response = getattr(exc, "response", None)
+    if response is None and network_problem(exc):
+        # The login endpoint could not be reached: no credential was judged, so none is blamed.
+        return unreachable_error(exc, "the Azure login endpoint", "getting a token for " + context,
+                                 names="the login endpoint of cloud_environment, or AZURE_AUTHORITY_HOST")
     if response is not None:
         error = _response_error(response, "Azure authentication while " + context)
     else:

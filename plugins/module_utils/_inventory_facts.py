@@ -29,6 +29,7 @@ HOST_VAR_FACTS = (
     ("asr_replicates_to_azure", "replicates_to_azure"),
     ("asr_item_stage", "stage"),
     ("asr_next_step", "next_step"),
+    ("asr_next_stages", "next_stages"),
     ("asr_protection_state", "protection_state"),
     ("asr_protection_state_description", "protection_state_description"),
     ("asr_active_location", "active_location"),

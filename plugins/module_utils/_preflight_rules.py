@@ -144,8 +144,10 @@ RULES = (
     dict(name="vcenter_connected", before=FAILBACK_ONLY, observable=True, heartbeat_minutes=60,
          summary="The vCenter the machine fails back to is connected: ASR's discovery of it has no error and a heartbeat within the hour.",
          source=FAILBACK + " (Prerequisites: the vCenter is in a connected state); ASR replicationvCenters record"),
-    dict(name="vcenter_reachable", before=FAILBACK_ONLY, observable=True, optional=True,
-         summary="When vSphere options are given (hostname, or VMWARE_HOST), the controller logs in to that vCenter; no check otherwise.",
+    dict(name="vcenter_reachable", before=BOTH, observable=True, optional=True,
+         summary="When vSphere options are given (hostname, or VMWARE_HOST), the controller logs in to that vCenter before a failback (a login "
+                 "that fails, or a certificate not trusted, fails the check); before a failover the check says that the vSphere options are "
+                 "not used; no check without them.",
          source=FAILBACK + " (Prerequisites: the vCenter is in a connected state); a vSphere API login with the given options"),
     dict(name="agent_registered", before=FAILBACK_ONLY, observable=True, error_codes=("150273",),
          summary="The Mobility service in the Azure VM has registered again since the failover (a reprotect fails until it has).",

@@ -18,7 +18,7 @@ import os
 import ssl
 import traceback
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError, network_problem
 
 try:
     from pyVim.connect import Disconnect, SmartConnect
@@ -38,6 +38,17 @@ SCSI_KINDS = (
     ("ParaVirtualSCSIController", "pvscsi"),
     ("VirtualBusLogicController", "buslogic"),
 )
+
+
+# What to do when the vCenter or ESXi host was not reached, per kind of network failure (_errors.network_problem).
+_UNREACHABLE_ACTIONS = {
+    None: "check hostname and port (VMWARE_HOST, VMWARE_PORT), DNS and the firewall",
+    "refused": "check that hostname and port (VMWARE_HOST, VMWARE_PORT) name the vCenter's HTTPS endpoint (443 by default) and that it runs",
+    "dns": "check hostname (VMWARE_HOST) and the controller's DNS",
+    "reset": "check the proxy or firewall between the controller and the vCenter, and that port (VMWARE_PORT) is its HTTPS port",
+    "timeout": "check the route and firewall between the controller and the vCenter (port VMWARE_PORT)",
+    "tls": "check that port (VMWARE_PORT) is the vCenter's HTTPS port",
+}
 
 
 def ssl_context(validate_certs=True, ca_path=None):
@@ -136,11 +147,12 @@ class VSphereClient:
         except ssl.SSLError as exc:
             raise SiteRecoveryError("vSphere: TLS with %s failed: %s" % (where, exc), code="TlsError") from exc
         except (OSError, http.client.HTTPException) as exc:
-            action = "check hostname and port (VMWARE_HOST, VMWARE_PORT), DNS and the firewall"
+            problem = network_problem(exc, where)
+            action = _UNREACHABLE_ACTIONS.get(problem[0] if problem else None, _UNREACHABLE_ACTIONS[None])
             if proxy_host:
                 action = "check proxy_host and proxy_port (VMWARE_PROXY_HOST, VMWARE_PROXY_PORT), and that the proxy lets CONNECT through to " \
                          "%s; then %s" % (where, action)
-            raise SiteRecoveryError("vSphere: cannot reach %s%s: %s" % (where, through, exc), code="Unreachable",
+            raise SiteRecoveryError("vSphere: cannot reach %s%s: %s" % (where, through, problem[2] if problem else exc), code="Unreachable",
                                     recommended_action=action) from exc
         except vmodl.MethodFault as exc:
             raise vsphere_error(exc, "logging in to %s" % where) from exc

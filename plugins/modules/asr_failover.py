@@ -171,6 +171,7 @@ def failover(asr):
         result = action.result(True, message="would fail %s over %s" % (action.name, params["direction"].replace("_", " ")))
         result["request"] = request
         return result
+
     def done(now):
         if now["running_in"] == TARGET[params["direction"]]:
             return "%s runs in %s already (%s)" % (action.name, now["running_in"], now["protection_state"])

@@ -54,7 +54,9 @@ notes:
   - The C(vcenter_connected) check reads the vCenter's connection as ASR's configuration server or appliance reports it (discovery
     status, health errors, heartbeat).
   - The vSphere options are optional here. When O(hostname) (or E(VMWARE_HOST)) is set, the failback preflight also logs in to
-    that vCenter (check C(vcenter_reachable)); O(username) and O(password) are then required.
+    that vCenter (check C(vcenter_reachable)); O(username) and O(password) are then required. A login that fails, or a vCenter
+    certificate that is not trusted, fails that check with the reason. Before a failover the vCenter is not used, so the
+    C(vcenter_reachable) check then passes and says that the vSphere options were not used.
 """
 
 EXAMPLES = r"""
@@ -86,7 +88,10 @@ checks:
   elements: dict
   contains:
     name:
-      description: The rule, for example V(quota_family), V(os_disk_size), V(azure_vm_exists).
+      description:
+        - The rule, for example V(quota_family), V(os_disk_size), V(azure_vm_exists).
+        - V(vcenter_reachable) is returned only when vSphere options are given; before a failover it passes with the reason that
+          a failover does not use them.
       type: str
     status:
       description: V(pass), V(warn) (the step can work, with a caveat) or V(fail) (it cannot work as things are).
@@ -207,7 +212,7 @@ def preflight(asr):
     if before == "failover":
         size = (params["target_vm_size"] or "").strip() or (facts.get("recovery_vm") or {}).get("size")
         extra, target = failover_context(reads, item, facts, size)
-        context.update(extra)
+        context.update(extra, vsphere=dict(hostname=params["hostname"]) if params["hostname"] else None)
     else:
         context.update(azure_vm=reads.azure_vm(machine["azure_vm_id"]) if facts["running_in"] == "azure" else None,
                        vcenters=reads.vcenters(facts["fabric"]), vsphere=vcenter_login(params))

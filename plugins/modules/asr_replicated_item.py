@@ -83,7 +83,14 @@ settings:
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import arm_list, arm_request
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_compute import SETTINGS, current_settings, desired_settings, patch_body, problems
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_compute import (
+    SETTINGS,
+    current_settings,
+    desired_settings,
+    option_problems,
+    patch_body,
+    problems,
+)
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
@@ -113,6 +120,9 @@ def network_of(asr, network_id):
 
 def update(asr):
     params = asr.params
+    invalid = option_problems(params)
+    if invalid:
+        raise SiteRecoveryError("Invalid options: " + "; ".join(invalid), code="InvalidParameter")
     action = ItemAction(asr, params["name"])
     facts = action.before
     attached = action.running_job_of("update")

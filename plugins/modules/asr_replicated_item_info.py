@@ -132,12 +132,20 @@ replicated_items:
     stage:
       description:
         - V(replicating) (can fail over), V(commit_pending) (failed over, not committed), V(committed) (waiting for a reprotect),
-          V(busy) (a job runs), V(other).
+          V(busy) (a job runs), V(drill_pending) (a test failover ended and waits for its cleanup), V(other).
       type: str
     next_step:
       description: What the cycle does next, in words.
       type: str
       sample: fail over to Azure
+    next_stages:
+      description:
+        - The stages of the cycle that run next from where the machine stands, in order (lookup
+          P(siterecovery.vmware.asr_cycle#lookup) names them all); while a stage's job runs, that stage, which a rerun follows.
+        - Empty when no stage of the cycle applies (initial replication, a resync, a drill's job).
+      type: list
+      elements: str
+      sample: [failback_prepare, reprotect_to_onprem]
     protection_state:
       description: ASR's protection state.
       type: str
@@ -170,6 +178,21 @@ replicated_items:
     resync_required:
       description: True when ASR says the replication must be resynchronised.
       type: bool
+    test_failover_state:
+      description: ASR's C(testFailoverState) (V(None), V(InProgress), V(WaitingForCompletion) while a drill waits for its cleanup, ...).
+      type: str
+    last_successful_test_failover_time:
+      description: When the item's last successful drill started (ISO 8601), or null when it has had none.
+      type: str
+    drill_job:
+      description: While a drill waits for its cleanup, its test failover job (scenario, id, start_time); null otherwise.
+      type: dict
+    test_network:
+      description: The network a drill uses unless told otherwise (id, subnet), InMageRcm C(testNetworkId) or InMageAzureV2 C(selectedTfoAzureNetworkId).
+      type: dict
+    test_vm:
+      description: While a drill waits for its cleanup, its test VM read from Azure (name, id, power_state, private_ip); null otherwise.
+      type: dict
     recovery_points:
       description: Count, latest, latest_app_consistent and oldest recovery point (id, time, type).
       type: dict
@@ -214,6 +237,7 @@ replicated_items:
 """
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_cycle import DEFAULT_WINDOW_DAYS, item_jobs, jobs_filter, last_cycle, window_start
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_drill import test_vm
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts, points_summary
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
@@ -241,6 +265,9 @@ def read_items(asr):
     facts = [item_facts(i) for i in items]
     wanted = dict(running_in=params["running_in"], protection_state=params["protection_state"], provider=params["provider"])
     facts = [f for f in facts if all(v is None or str(f.get(k) or "").lower() == v.lower() for k, v in wanted.items())]
+    for fact in facts:
+        if fact["stage"] == "drill_pending":
+            fact["test_vm"] = test_vm(asr, fact)
     with_points = params["recovery_points"] if params["recovery_points"] is not None else bool(params["name"])
     if with_points:
         by_id = dict((i["id"], i) for i in items)

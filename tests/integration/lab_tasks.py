@@ -22,8 +22,9 @@ def writes(lab):
     return [r for r in control(lab, "requests") if r["method"] in ("POST", "PUT", "PATCH", "DELETE")]
 
 
-def task(installed_env, lab, tmp_path, module, args, check=False, extra=()):
-    step = {"siterecovery.vmware." + module: dict(WAIT, **args)}
+def task(installed_env, lab, tmp_path, module, args, check=False, extra=(), wait=True):  # pylint: disable=too-many-arguments
+    """Run one module task; ``wait``: with the short WAIT options (not for a module without them, such as an _info one)."""
+    step = {"siterecovery.vmware." + module: dict(WAIT, **args) if wait else dict(args)}
     if check:
         step["check_mode"] = True
     done, result = run_playbook(dict(installed_env, **lab.env), write_playbook(tmp_path, [step]), *extra)

@@ -1,60 +1,63 @@
 # -*- coding: utf-8 -*-
-"""More inputs a person can get wrong: each fails with a message to act on, and no write request reaches ASR.
-(With test_failover_commit_lab.py's tables, more than twenty cases.) And reads that ride through throttling."""
+"""The bad-input table (bench/bad_input_cases.py, issue #12) on the installed collection: the cases marked ``suite``.
+
+Each fails with a sentence naming the option or variable, the value and what is allowed, with no write request
+reaching the lab and no traceback in the output. The module cases of a lab generation run as one playbook (one task
+per case); each variable case is one run of a collection playbook on the lab inventory. ``bench/bad_inputs.py`` runs
+every case of the table and prints it. And reads that ride through throttling.
+"""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
-from lab_tasks import LOG_ACCOUNT, control, task, writes
+from installed_collection import BIN, ROOT
+from lab_tasks import control, task
 
-# (lab fixture, item to stage first, stage, module, arguments, what the message must say)
-CASES = [
-    ("modernized_lab", "vm-win-01", "reprotected", "asr_failover",
-     {"name": "vm-win-01", "direction": "to_onprem", "recovery_point": "custom", "recovery_point_id": "x"},
-     "a modernized failback takes recovery_point latest, latest_app_consistent or latest_crash_consistent"),
-    ("modernized_lab", "vm-win-01", "reprotected", "asr_failover",
-     {"name": "vm-win-01", "direction": "to_onprem", "recovery_point": "latest_processed"}, "a modernized failback takes"),
-    ("modernized_lab", "vm-win-02", "committed", "asr_reprotect", {"name": "vm-win-02", "direction": "to_onprem", "datastore": "ds-vmfs-01"},
-     "log_storage_account_id is required"),
-    ("modernized_lab", "vm-win-02", "committed", "asr_reprotect",
-     {"name": "vm-win-02", "direction": "to_onprem", "appliance": "nope", "datastore": "ds-vmfs-01", "log_storage_account_id": "LOG"},
-     "no appliance named 'nope'; the valid ones: appliance-lab-01"),
-    ("modernized_lab", "vm-win-02", "committed", "asr_reprotect",
-     {"name": "vm-win-02", "direction": "to_onprem", "datastore": "ds-nfs-01", "log_storage_account_id": "LOG"},
-     "no datastore (reachable from appliance appliance-lab-01) named 'ds-nfs-01'"),
-    ("modernized_lab", "vm-win-02", "committed", "asr_reprotect", {"name": "vm-win-02", "direction": "to_azure"},
-     "cannot be reprotected to azure now"),
-    ("modernized_lab", "vm-win-01", "reprotected", "asr_apply_recovery_point", {"name": "vm-win-01"},
-     "can be changed only after a failover to Azure"),
-    ("modernized_lab", "vm-lin-01", "committed", "asr_cancel_failover", {"name": "vm-lin-01"}, "CancelFailover is not allowed on vm-lin-01"),
-    ("lab", "vm-win-01", "protected", "asr_reprotect", {"name": "vm-win-01", "direction": "to_onprem"},
-     "SwitchProtection is not allowed on vm-win-01"),
-    ("lab", "vm-win-01", "protected", "asr_failover", {"name": "vm-win-01", "direction": "to_azure", "subscription_id": "my-sub"},
-     "subscription_id 'my-sub' is not a subscription id"),
-    ("lab", "vm-win-01", "protected", "asr_failover", {"name": "vm-win-01", "direction": "to_azure", "resource_group": "rg-gone"},
-     "Resource group 'rg-gone' could not be found"),
-    ("lab", "vm-win-01", "protected", "asr_recovery_point_info", {"name": "vm-win-01", "type": "Whatever"}, "value of type must be one of"),
-    ("lab", "vm-win-01", "protected", "asr_job_info", {"state": "Sideways"}, "value of state must be one of"),
-    ("lab", "vm-win-01", "protected", "asr_failover", {"name": "vm-win-01", "direction": "to_azure", "cloud_environment": "AzureMoon"},
-     "unknown cloud_environment 'AzureMoon'"),
-]
+sys.path.insert(0, str(ROOT / "bench"))
+from bad_input_cases import MODULE_CASES, VARIABLE_CASES  # noqa: E402  pylint: disable=wrong-import-position,import-error
+from bad_inputs import run_module_cases, run_variable_case  # noqa: E402  pylint: disable=wrong-import-position,import-error
+
+SUITE_MODULE_CASES = [c for c in MODULE_CASES if c["suite"]]
+SUITE_VARIABLE_CASES = [c for c in VARIABLE_CASES if c["suite"]]
+FIXTURE = {"classic": "lab", "modernized": "modernized_lab"}
 
 
-@pytest.mark.parametrize("fixture, machine, stage, module, args, fragment", CASES, ids=[c[5][:40] for c in CASES])
-def test_bad_input(installed_env, request, tmp_path, fixture, machine, stage, module, args, fragment):
-    lab = request.getfixturevalue(fixture)
-    control(lab, "stage", "POST", item=machine, stage=stage)
-    args = dict((k, LOG_ACCOUNT % lab.subscription_id if v == "LOG" else v) for k, v in args.items())
-    before = len(writes(lab))
-    code, result = task(installed_env, lab, tmp_path, module, args)
-    assert code == 2, result
-    assert fragment in result["msg"], result["msg"]
-    assert len(writes(lab)) == before
+@pytest.fixture(scope="module")
+def module_rows(installed_env, request, tmp_path_factory):
+    """{case id: row}, each generation's cases run once, as one playbook, when a test first asks for them."""
+    rows = {}
+
+    def row(case):
+        if case["id"] not in rows:
+            generation = case["lab"]
+            lab = request.getfixturevalue(FIXTURE[generation])
+            mine = [c for c in SUITE_MODULE_CASES if c["lab"] == generation]
+            found, _batch = run_module_cases(BIN / "ansible-playbook", dict(installed_env, **lab.env), lab.info, mine,
+                                             tmp_path_factory.mktemp("bad-inputs-" + generation), generation)
+            control(lab, "reset", "POST")
+            rows.update((r["id"], r) for r in found)
+        return rows[case["id"]]
+
+    return row
+
+
+@pytest.mark.parametrize("case", SUITE_MODULE_CASES, ids=[c["id"] for c in SUITE_MODULE_CASES])
+def test_a_bad_option_fails_clearly_before_any_write(module_rows, case):
+    row = module_rows(case)
+    assert row["ok"], "%s: %s\n%s" % (case["id"], "; ".join(row["problems"]), row["message"])
+
+
+@pytest.mark.parametrize("case", SUITE_VARIABLE_CASES, ids=[c["id"] for c in SUITE_VARIABLE_CASES])
+def test_a_bad_variable_stops_every_machine_before_any_write(installed_env, lab, tmp_path, case):
+    row = run_variable_case(BIN / "ansible-playbook", dict(installed_env, **lab.env), lab.info, case, ROOT / "lab" / "inventory", tmp_path)
+    assert row["ok"], "%s: %s\n%s" % (case["id"], "; ".join(row["problems"]), row["message"][-3000:])
 
 
 def test_reads_ride_through_throttling_and_unavailability(installed_env, modernized_lab, tmp_path):
     lab = modernized_lab
-    control(lab, "stage", "POST", item="vm-lin-01", stage="protected")
+    control(lab, "reset", "POST")
     control(lab, "faults", "POST", kind="429", method="GET", path="/replicationProtectedItems$", count=2, retry_after=1)
     control(lab, "faults", "POST", kind="503", method="GET", path="/replicationJobs/", count=2, retry_after=1)
     code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-lin-01", "direction": "to_azure"})

@@ -177,7 +177,10 @@ def test_a_lab_restarted_mid_job_is_ridden_through_and_the_rerun_has_nothing_to_
     job_id = running_job(lab, machine)
     until(lambda: following(run, machine, job_id), "the wait reading job %s" % job_id, still=run.running)
     control(lab, "restart", "POST", down_seconds=3)
-    lines = lambda: re.findall(r"^%s: fail over to Azure: read \d+ failed, reading again" % machine, run.text(), re.M)  # noqa: E731
+
+    def lines():
+        return re.findall(r"^%s: fail over to Azure: read \d+ failed, reading again" % machine, run.text(), re.M)
+
     until(lines, "a failed read while the lab is down", still=run.running)
     back = until(lambda: _answers(lab), "the lab back", timeout=60)
     assert back

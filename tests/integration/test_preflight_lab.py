@@ -4,6 +4,8 @@ before a failback (both generations); a machine that breaks a rule and a region 
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from installed_collection import run_playbook, write_playbook
 from lab_tasks import WAIT, control, writes
@@ -121,3 +123,22 @@ def test_bad_inputs_fail_before_any_request(installed_env, lab, tmp_path):
     assert direction["failed"] is True and "before" in direction["msg"] and "sideways" in direction["msg"]
     assert host["failed"] is True and "Invalid vSphere options: hostname 'https://vc01/sdk' must be a host name" in host["msg"]
     assert len(control(lab, "requests")) == asked
+
+
+def test_vsphere_options_a_check_cannot_make_or_does_not_use(installed_env, lab, tmp_path):
+    """A vCenter whose certificate is not trusted fails vcenter_reachable with the other modules' TLS message; before a
+    failover, which does not use the vCenter, the result says that the vSphere options given (VMWARE_HOST) are not used."""
+    control(lab, "stage", "POST", item="vm-lin-01", stage="committed")
+    system_bundle = os.environ.get("SSL_CERT_FILE") or "/etc/ssl/certs/ca-certificates.crt"  # without the lab's CA
+    asked = len(control(lab, "requests"))
+    untrusted, unused = preflight(installed_env, lab, tmp_path, {"name": "vm-lin-01", "before": "failback", "ca_path": system_bundle},
+                                  {"name": "vm-win-01", "ca_path": system_bundle})
+    assert not untrusted.get("failed") and untrusted["ready"] is False, untrusted
+    assert list(failed(untrusted)) == ["vcenter_reachable"], failed(untrusted)
+    reason = failed(untrusted)["vcenter_reachable"]
+    assert "vSphere: the certificate of 127.0.0.2" in reason and "is not trusted" in reason, reason
+    assert "set ca_path (VMWARE_CA_PATH) to the CA bundle that signed the server's certificate" in reason, reason
+    assert unused["ready"] is True and statuses(unused)["vcenter_reachable"] == "pass", unused
+    reason = [c["reason"] for c in unused["checks"] if c["name"] == "vcenter_reachable"][0]
+    assert reason.startswith("not checked: a failover to Azure does not use the vCenter, so the vSphere options (hostname 127.0.0.2)"), reason
+    assert not [r for r in control(lab, "requests")[asked:] if r["method"] != "GET"]

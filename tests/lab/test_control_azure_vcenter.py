@@ -373,7 +373,7 @@ def test_a_closed_gate_keeps_matching_requests_until_it_opens(classic):
         except HttpResponseError as error:
             answers.append(error.status_code)
 
-    posts = [threading.Thread(target=post) for _ in range(2)]
+    posts = [threading.Thread(target=post), threading.Thread(target=post)]
     for thread in posts:
         thread.start()
     waiting = labrunner.until(lambda: len(control(classic, "gate")["waiting"]) == 2 and control(classic, "gate")["waiting"], "two POSTs at the gate")
@@ -399,7 +399,7 @@ def test_a_gate_lets_its_requests_go_one_by_one(classic):
         except HttpResponseError as error:
             answers.append(error.status_code)
 
-    posts = [threading.Thread(target=post) for _ in range(2)]
+    posts = [threading.Thread(target=post), threading.Thread(target=post)]
     for thread in posts:
         thread.start()
     labrunner.until(lambda: len(control(classic, "gate")["waiting"]) == 2, "two POSTs at the gate")

@@ -4,18 +4,25 @@
 from __future__ import annotations
 
 import json
+import pathlib
+import re
 
 import pytest
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import (
+    CYCLE,
+    JOB_SCENARIOS,
+    STAGES,
     StateError,
     failover_body,
+    next_stages,
     next_step,
     recovery_point_input,
     refusal,
     reprotect_body,
     running_in,
     stage,
+    stages_after,
 )
 
 POINTS = [
@@ -210,3 +217,44 @@ def test_items_say_whether_they_replicate_to_azure():
     from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FAILBACK_PROVIDER_OF, FORWARD_PROVIDER_OF, FORWARD_PROVIDERS
     assert set(FORWARD_PROVIDER_OF.values()) == set(FORWARD_PROVIDERS)
     assert set(FAILBACK_PROVIDER_OF.values()) == {"InMage", "InMageRcmFailback"}
+
+
+def test_the_cycle_is_closed_and_each_stage_runs_from_where_the_one_before_leaves_the_machine():
+    for before, after in zip(CYCLE, CYCLE[1:] + CYCLE[:1]):
+        assert after["name"] in stages_after(before["name"]), (before["name"], after["name"])
+    # Back on-premises and replicating to Azure: a failover is next, or a drill (which leaves the machine where it was).
+    assert stages_after("reprotect_to_azure") == ["failover_to_azure", "test_failover"]
+    assert stages_after("test_failover") == ["validate_drill", "test_failover_cleanup"]
+    assert stages_after("test_failover_cleanup") == ["failover_to_azure", "test_failover"]
+
+
+@pytest.mark.parametrize("entry", STAGES, ids=lambda e: e["name"])
+def test_a_machine_where_a_stage_runs_has_it_among_its_next_stages(entry):
+    at = entry["at"]
+    assert entry["name"] in next_stages(at["running_in"], at["stage"], at["forward"])
+    for scenario in entry["jobs"]:  # its job running: that stage, which a rerun follows
+        assert next_stages(at["running_in"], "busy", at["forward"], scenario) == [entry["name"]]
+
+
+def test_next_stages_where_no_stage_of_the_cycle_applies():
+    assert next_stages("onprem", "other", True) == []
+    assert next_stages("onprem", "busy", True, "RepairReplication") == []
+    # On-premises and committed, but replicating to Azure already: the failover is next, not a reprotect.
+    assert next_stages("onprem", "replicating", False) == []
+    assert next_stages("azure", "committed", True) == ["failback_prepare", "reprotect_to_onprem"]
+
+
+def test_the_job_scenarios_of_a_stage_are_its_actions_ones():
+    assert [e["jobs"] for e in CYCLE if e["name"] == "failback_to_onprem"] == [["UnplannedFailover", "PlannedFailover"]]
+    assert all(set(e["jobs"]) <= {s for a in e["actions"] for s in JOB_SCENARIOS[a]} for e in CYCLE)
+
+
+def test_no_role_restates_the_cycle():
+    """The roles read the cycle through the asr_cycle lookup: no job scenario name or stage rule is written in them."""
+    roles = pathlib.Path(__file__).resolve().parents[4] / "roles"
+    # The names of two words and more (Commit and Reprotect are words of the roles' task names too).
+    scenarios = {s for names in JOB_SCENARIOS.values() for s in names if re.match(r"[A-Z][a-z]+[A-Z]", s)}
+    for path in roles.rglob("*.yml"):
+        text = path.read_text()
+        assert not [s for s in scenarios if re.search(r"\b%s\b" % s, text)], path
+        assert "from: {running_in" not in text, path

@@ -4,17 +4,16 @@
 from __future__ import annotations
 
 import datetime
-import pathlib
 
 import pytest
-import yaml
 
+from ansible_collections.siterecovery.vmware.plugins.lookup.asr_cycle import cycle_table
 from ansible_collections.siterecovery.vmware.plugins.module_utils import _asr_summary as summary
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError, about_multi_vm_group
-ROOT = pathlib.Path(__file__).resolve().parents[4]
 
-VARS = yaml.safe_load((ROOT / "roles" / "asr" / "vars" / "main.yml").read_text())
-TABLE, ORDER = VARS["asr_stage_table"], VARS["asr_stage_order"]
+# The roles' asr_stage_table and asr_stage_order: the lookup asr_cycle's table.
+TABLE = cycle_table()
+ORDER = list(TABLE)
 NOW = datetime.datetime(2026, 12, 3, 2, 0, tzinfo=datetime.timezone.utc)
 
 
