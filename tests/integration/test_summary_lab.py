@@ -86,7 +86,8 @@ def test_once_per_run_with_the_fleet_totals_and_written_when_the_final_read_cann
     # The final read failed: said once, and each machine's state is the one the run knows, saying so.
     assert [failed["read"] for failed in summary["reads_failed"]] == ["where every machine stands now (the final read)"], summary
     assert out.count("read failed: where every machine stands now (the final read): ") == 1, out
-    assert "the login endpoint did not answer" in summary["reads_failed"][0]["error"], summary["reads_failed"]
+    said = summary["reads_failed"][0]["error"]  # a login endpoint that does not answer is not blamed on the credentials
+    assert ("Could not reach the Azure login endpoint" in said or "the login endpoint did not answer" in said) and "check tenant" not in said, said
     record = summary["machines"][machine]
     assert (record["stages"]["failover_to_azure"]["status"], record["stages"]["commit_failover"]["status"]) == ("done", "done"), record
     assert record["stages"]["commit_failover"]["job_id"] == job
