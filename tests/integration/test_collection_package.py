@@ -52,8 +52,8 @@ def test_ansible_doc_renders(installed_env, module):
 
 
 def test_roles_and_playbooks_are_shipped_and_documented(installed_env, tarball):
-    assert ROLES == ["asr", "commit", "failback_prepare", "failback_to_onprem", "failover_to_azure", "preflight", "reprotect_to_azure",
-                     "reprotect_to_onprem"]
+    assert ROLES == ["asr", "commit", "drill", "failback_prepare", "failback_to_onprem", "failover_to_azure", "preflight", "reprotect_to_azure",
+                     "reprotect_to_onprem", "validate_recovery"]
     with tarfile.open(tarball) as archive:
         names = set(archive.getnames())
     assert {"playbooks/%s.yml" % p for p in PLAYBOOKS} <= names
@@ -95,6 +95,6 @@ def test_unreachable_cloud_fails_with_a_clear_message(installed_env, tmp_path):
     task = {"siterecovery.vmware.asr_fabric_info": {"cloud_environment": "https://127.0.0.1:9/"}}
     done, result = run_playbook(installed_env, write_playbook(tmp_path, [task], GROUP_DEFAULTS))
     assert done.returncode == 2, done.stdout
-    assert "cannot read the cloud metadata at https://127.0.0.1:9/metadata/endpoints" in result["msg"]
-    assert result["error"]["code"] == "CloudEnvironment"
+    assert "Could not reach the cloud metadata endpoint while reading https://127.0.0.1:9/metadata/endpoints" in result["msg"]
+    assert result["error"]["code"] == "ServiceRequestError"
     assert "never-print-this-secret" not in done.stdout + done.stderr

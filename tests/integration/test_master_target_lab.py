@@ -316,7 +316,7 @@ def test_client_connects_with_the_lab_ca_and_knows_vcenter_from_esxi(lab):
 @pytest.mark.parametrize("change, code, fragment", [
     ({"password": "wrong"}, "InvalidLogin", "check username and password"),
     ({"ca_path": None}, "CertificateVerifyFailed", "set ca_path (VMWARE_CA_PATH)"),
-    ({"port": 1}, "Unreachable", "check hostname and port"),
+    ({"port": 1}, "Unreachable", "hostname and port"),
 ])
 def test_client_connection_errors(lab, monkeypatch, change, code, fragment):
     # Without ca_path the default bundle is used: the system's, which lacks the lab's CA.

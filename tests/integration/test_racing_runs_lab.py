@@ -152,7 +152,8 @@ def test_a_second_run_launched_during_the_first_runs_commit_finds_it_done(instal
         for left in (3, 2, 1, 0):
             control(lab, "gate", "POST", let_go=1)
             until(lambda: len([r for r in control(lab, "requests") if r["path"].endswith("/failoverCommit")]) == 4 - left
-                  and all(j["state"] == "Succeeded" for j in control(lab, "jobs")), "the commit POST let go answered, its job ended")  # noqa: B023
+                  and all(j["state"] == "Succeeded" for j in control(lab, "jobs")), "the commit POST let go answered, its job ended",  # noqa: B023
+                  timeout=RUN_SECONDS)
     finally:
         control(lab, "gate", "POST", hold=False)
     first.end()

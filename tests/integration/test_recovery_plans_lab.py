@@ -114,8 +114,6 @@ def test_plan_of_three_machines_fails_over_and_commits(installed_env, lab, tmp_p
 
 
 def test_refusals_before_any_write(installed_env, lab, tmp_path):
-    if lab.scenario != "classic":
-        pytest.skip("the refusals are the same on both generations")
     before = len(writes(lab))
     runs = several(installed_env, lab, tmp_path, [
         ("half", "asr_recovery_plan", {"name": "plan-half", "groups": [{"machines": ["vm-win-01"]}]}, False),
