@@ -35,8 +35,12 @@ from .vcenter import VSphere, inventory_for, start_simulator, stop_simulator
 
 
 def _private_write(path, text):
-    path.write_text(text)
-    path.chmod(0o600)
+    """Write ``path`` (mode 0600) whole at once: a reader waiting for it (tests/labrunner.py) never sees it empty or half-written."""
+    partial = path.with_name(path.name + ".partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(text)
+    os.replace(partial, path)
 
 
 def description(config, url, bundle, vcenter=None, esxi=None, app_files=None):

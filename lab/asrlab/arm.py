@@ -8,7 +8,6 @@ resource modules add to with :func:`route`.
 from __future__ import annotations
 
 import re
-import socket
 import time
 import uuid
 
@@ -130,12 +129,12 @@ def dispatch(path):
     jobs = current_app.config["JOBS"]
     if control.outage_on():
         _record(path, started, 0, "outage")
-        _drop_connection()
+        control.drop_connection()
     fault = control.take_http_fault(request.method, "/" + path)
     name = fault and (fault["kind"] + ("_after" if fault.get("after") else ""))
     if fault and fault["kind"] == "drop":
         _record(path, started, 0, name)
-        _drop_connection()
+        control.drop_connection()
     try:
         if fault and fault["kind"] in ("400", "429", "500", "503", "504") and not fault.get("after"):
             raise _fault_error(fault)
@@ -155,7 +154,7 @@ def dispatch(path):
         response.headers.setdefault(header, value)
     _record(path, started, response.status_code, name)
     if fault and fault["kind"] == "drop_after":
-        _drop_connection()
+        control.drop_connection()
     return response
 
 
@@ -177,18 +176,6 @@ def _fault_error(fault):
     if fault["kind"] == "504":
         return ArmError(504, "GatewayTimeout", "The gateway did not receive a response in time (lab fault).")
     return ArmError(500, "InternalServerError", "An internal server error occurred (lab fault).")
-
-
-def _drop_connection():
-    """Close the client's connection without an answer, as a dropped network would."""
-    raw = request.environ.get("werkzeug.socket")
-    if raw is not None:
-        try:
-            raw.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        raw.close()
-    raise ConnectionAbortedError("lab fault: connection dropped")
 
 
 def _route(path):

@@ -5,6 +5,7 @@ GET  /lab/grants    every token the lab's Entra ID gave: time, client id, grant 
 GET  /lab/state     each item's phase, provider, state and where it runs; the Azure VMs; pending faults
 POST /lab/faults    faults for the next N matching requests or jobs (see HTTP_FAULTS and add_fault)
 POST /lab/outage    {"seconds": 60}: ARM drops every request unanswered for that long (the control API stays up)
+POST /lab/login     {"down": true}: Entra ID's discovery and token endpoints drop every request unanswered until {"down": false}
 POST /lab/restart   {"down_seconds": 5}: the lab stops listening and closes every connection, then listens again on the
                     same port with its state kept (jobs went on meanwhile), as a service restarted behind its address
 POST /lab/health    mark an item as needing a resync: {"item": "vm-win-01", "resync_required": true}
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import socket
 import threading
 import time
 
@@ -215,6 +217,34 @@ def take_http_fault(method, path):
                 faults.remove(fault)
             return fault
     return None
+
+
+def drop_connection():
+    """Close the client's connection without an answer, as a dropped network would."""
+    raw = request.environ.get("werkzeug.socket")
+    if raw is not None:
+        try:
+            raw.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        raw.close()
+    raise ConnectionAbortedError("lab fault: connection dropped")
+
+
+@blueprint.route("/login", methods=["POST"])
+def login():
+    """{"down": true}: the login endpoint (Entra ID's discovery and token endpoints) is down, every request to it dropped
+    unanswered, until {"down": false} or a reset; Resource Manager and the tokens already given go on working."""
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body.get("down"), bool):
+        return _bad("down must be true or false")
+    current_app.config["LOGIN_DOWN"] = body["down"]
+    return jsonify(down=body["down"])
+
+
+def login_down():
+    """True while /lab/login has the login endpoint down."""
+    return bool(current_app.config.get("LOGIN_DOWN"))
 
 
 @blueprint.route("/outage", methods=["POST"])
@@ -435,6 +465,7 @@ def reset():
         current_app.config["PAGE_SIZE"] = None
         current_app.config["GATE"].open()
         current_app.config["OUTAGE_UNTIL"] = 0
+        current_app.config["LOGIN_DOWN"] = False
         for item in fresh.items.values():
             fresh.onprem_power(item, True)
         return jsonify(reset=True, at=datetime.datetime.now(datetime.timezone.utc).isoformat())

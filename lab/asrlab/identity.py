@@ -22,6 +22,7 @@ import uuid
 
 from flask import Blueprint, current_app, jsonify, request
 
+from . import control
 from .assertions import ASSERTION_TYPE, AssertionRefused, check_assertion
 
 blueprint = Blueprint("identity", __name__)
@@ -82,6 +83,8 @@ def _tenant_or_error(tenant):
 
 @blueprint.route("/<tenant>/v2.0/.well-known/openid-configuration")
 def openid_configuration(tenant):
+    if control.login_down():
+        control.drop_connection()
     problem = _tenant_or_error(tenant)
     if problem:
         return problem
@@ -104,6 +107,8 @@ def openid_configuration(tenant):
 
 @blueprint.route("/<tenant>/oauth2/v2.0/token", methods=["POST"])
 def token(tenant):
+    if control.login_down():
+        control.drop_connection()
     problem = _tenant_or_error(tenant)
     if problem:
         return problem

@@ -22,6 +22,17 @@ _URLLIB3_WHERE = re.compile(r"host='([^']+)', port=(\d+)")
 _URL_WHERE = re.compile(r"^[a-z]+://([^/?#]+)", re.IGNORECASE)
 
 
+# What ASR says when a refusal is about a multi-VM consistency group (its members fail over together, in a recovery plan).
+_GROUP_WORDS = re.compile(r"multi[- ]?vm|consistency group|replication group|recovery plan", re.IGNORECASE)
+
+
+def about_multi_vm_group(error):
+    """Whether ASR's error (its message, possible causes, recommended action) is about a multi-VM group, not, say, a missing
+    recovery point: only then does a group member's refusal get the hint to fail the group over together."""
+    text = " ".join(str(part) for part in (error.message, error.possible_causes, error.recommended_action) if part)
+    return bool(_GROUP_WORDS.search(text))
+
+
 class SiteRecoveryError(Exception):
     """An error with ASR's code, message, possible causes and recommended action."""
 
@@ -291,6 +302,15 @@ _AUTH_ACTION = (
     "and cloud_environment / AZURE_AUTHORITY_HOST"
 )
 
+# What requests and urllib3 say when the login endpoint refused, reset or dropped the connection, or did not answer.
+_NO_ANSWER = re.compile(r"Connection aborted|Connection refused|Connection reset|RemoteDisconnected|Failed to establish a new connection"
+                        r"|Max retries exceeded|timed out", re.IGNORECASE)
+_NO_ANSWER_ACTION = (
+    "the login endpoint did not answer (a refused, reset or dropped connection): the credentials were not checked; check that "
+    "the login endpoint is reachable from where the task runs (cloud_environment / AZURE_AUTHORITY_HOST, a proxy, a firewall), "
+    "then run again"
+)
+
 
 def _authentication_error(exc, context, advice=None):
     """A token that could not be had (identity) or was refused (ARM 401)."""
@@ -315,6 +335,8 @@ def _authentication_error(exc, context, advice=None):
             error.recommended_action = (
                 "check tenant (the directory id or domain) and the login endpoint (cloud_environment, AZURE_AUTHORITY_HOST)"
             )
+        elif response is None and _NO_ANSWER.search(error.message):
+            error.recommended_action = _NO_ANSWER_ACTION
         else:
             error.recommended_action = advice or _AUTH_ACTION
     return error

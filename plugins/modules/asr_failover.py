@@ -137,7 +137,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items imp
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, failover_body
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
-from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError, about_multi_vm_group
 from ansible_collections.siterecovery.vmware.plugins.module_utils._source_power import source_power, vsphere_problems
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_spec import vsphere_argument_spec
 
@@ -182,7 +182,7 @@ def failover(asr):
     except Overtaken as over:
         return action.result(False, message=str(over))
     except SiteRecoveryError as error:
-        if facts["multi_vm_group"] and error.status == 400:
+        if facts["multi_vm_group"] and error.status == 400 and about_multi_vm_group(error):
             raise group_refusal(action, error) from error
         raise
     result = action.result(True, action.wait(job_id, "failing %s over %s" % (action.name, params["direction"].replace("_", " "))))

@@ -98,6 +98,15 @@ def test_full_cycle_through_ansible_runner(installed_env, cycle_lab, job, tmp_pa
         assert record["achieved_rpo_seconds"] > 0 and record["achieved_rto_seconds"] > 0
         assert record["stages"]["failover_to_azure"]["job_state"] == "Succeeded"
     assert json.loads(summary.read_text())["machines"] == machines
+    # The warnings of the process server and master target checks: printed when the failback is prepared, and in the
+    # summary, which is printed once for the run, with the fleet's totals.
+    out = runner.stdout.read()
+    for name, record in machines.items():
+        prepared = [w for w in record["warnings"] if w.startswith("failback_prepare: ")]
+        assert any("the on-premises process server is only acceptable for tests" in w for w in prepared), (name, record["warnings"])
+        for warning in prepared:
+            assert "WARNING %s: %s" % (name, warning[len("failback_prepare: "):]) in out and "  WARNING " + warning in out, (warning, out)
+    assert out.count("fleet: 2 machines: 2 done, 0 skipped, 0 failed; worst RTO ") == 1, out
     # Back on-premises, powered on, replicating to Azure, no Azure VM left: the lab and its vCenter say so.
     report = subprocess.run([sys.executable, "-m", "asrlab.report", "--state-dir", str(cycle_lab.state_dir), "--summary", str(summary),
                              "--expect", "cycle_done"], env=dict(env, PYTHONPATH=str(ROOT / "lab")), capture_output=True, text=True, check=False)

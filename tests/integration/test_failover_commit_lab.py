@@ -301,6 +301,16 @@ def test_a_refused_group_member_names_its_group(installed_env, lab, tmp_path):
     assert "Recommended action: Fail over the group with a recovery plan." in result["msg"]
 
 
+def test_a_group_member_refused_for_another_reason_gets_no_group_hint(installed_env, lab, tmp_path):
+    control(lab, "reset", "POST")
+    control(lab, "faults", "POST", kind="400", method="POST", path="vm-win-01-rpi/unplannedFailover$", error={
+        "code": "NoRecoveryPoint", "message": "The replicated item 'vm-win-01' has no recovery point to unplannedFailover.",
+        "possibleCauses": "No recovery point was created yet.", "recommendedAction": "Wait until a recovery point exists, then retry."})
+    code, result = task(installed_env, lab, tmp_path, "asr_failover", {"name": "vm-win-01", "direction": "to_azure"})
+    assert code == 2 and result["error"]["code"] == "NoRecoveryPoint", result
+    assert "members over together" not in result["msg"] and "consistency group app-tier" not in result["msg"], result["msg"]
+
+
 @pytest.mark.parametrize("fixture", ["classic_lab", "modernized_lab"])
 def test_recovery_vm_settings(installed_env, request, tmp_path, fixture):
     lab = request.getfixturevalue(fixture)

@@ -22,72 +22,13 @@ bench/race_offsets.py launches the runs 0, 3 and 20 s apart at realistic timings
 from __future__ import annotations
 
 import collections
-import json
-import shutil
-import subprocess
 
-import pytest
-from installed_collection import BIN, ROOT
-from lab_tasks import control, task
-from labrunner import hold, release, start_lab, until
+from lab_tasks import RACE_MACHINES, RUN_SECONDS, Run, control, task
+from labrunner import hold, release, until
 
-MACHINES = ("vm-lin-01", "phys-01")
+MACHINES = RACE_MACHINES
 # The item actions of one whole classic cycle, in order: one job per stage (failback_prepare has none).
 CYCLE_ACTIONS = ["unplannedFailover", "failoverCommit", "reProtect", "unplannedFailover", "failoverCommit", "reProtect"]
-RUN_SECONDS = 600
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A classic lab of its own: the runs move every machine through the cycle."""
-    running = start_lab(tmp_path_factory.mktemp("lab-race"), ttl=3600)
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def fresh(lab):
-    control(lab, "reset", "POST")
-    return lab
-
-
-class Run:
-    """A playbook of the installed collection (full_cycle), in the background, on the lab's inventory (the collection's plugin)."""
-
-    def __init__(self, name, installed_env, lab, tmp_path, limit=MACHINES, playbook="full_cycle"):
-        inventory = tmp_path / "inventory"
-        if not inventory.exists():
-            shutil.copytree(ROOT / "lab" / "inventory", inventory)
-        self.name = name
-        self.log = tmp_path / (name + ".log")
-        self.summary = tmp_path / (name + "-summary.json")
-        argv = [str(BIN / "ansible-playbook"), "-i", str(inventory / "lab.asr_items.yml"), "siterecovery.vmware." + playbook,
-                "--limit", ",".join(limit), "-e", "asr_confirm_failover=true", "-e", "asr_summary_file=%s" % self.summary]
-        with open(self.log, "wb") as out:
-            self.process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path,  # pylint: disable=consider-using-with
-                                            env=dict(installed_env, **lab.env))
-
-    def output(self):
-        return self.log.read_text(errors="replace")
-
-    def running(self):
-        return self.process.poll() is None
-
-    def shows(self, *texts):
-        """True once the run's output holds every text (an event the run reports, not a duration)."""
-        out = self.output()
-        return all(text in out for text in texts)
-
-    def end(self):
-        try:
-            self.process.wait(timeout=RUN_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        return self.process.returncode
-
-    def machines(self):
-        return json.loads(self.summary.read_text())["machines"]
 
 
 def following(job_id, machine, stage_title):

@@ -112,3 +112,11 @@ def test_unknown_tenant_points_at_the_tenant():
     exc = ClientAuthenticationError("Authentication failed: Unable to get authority configuration for https://login.example/x.")
     error = from_exception(exc, "reading")
     assert error.recommended_action.startswith("check tenant (the directory id or domain)")
+
+
+def test_a_login_endpoint_that_does_not_answer_is_not_blamed_on_the_credentials():
+    exc = ClientAuthenticationError("Authentication failed: ('Connection aborted.', RemoteDisconnected('Remote end closed connection "
+                                    "without response'))")
+    error = from_exception(exc, "reading the replicated items of vault v")
+    assert error.recommended_action.startswith("the login endpoint did not answer (a refused, reset or dropped connection)")
+    assert "secret" not in error.recommended_action
