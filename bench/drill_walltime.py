@@ -54,6 +54,8 @@ def main(argv=None):
     options.add_argument("--time-scale", type=float, default=0.01, help="the lab's time scale (default %(default)s)")
     options.add_argument("--poll-interval", type=int, default=1, help="asr_poll_interval, seconds (default %(default)s)")
     options.add_argument("--generation", choices=sorted(SCENARIOS), action="append", help="one generation only (default: both)")
+    options.add_argument("--scenario", choices=sorted({s[0] for rows in SCENARIOS.values() for s in rows}), action="append",
+                         help="only this scenario (default: all)")
     args = options.parse_args(argv)
     checkout = Checkout(args.repo, args.workdir)
     print("drill_walltime: %s (%s); time scale %s, asr_poll_interval=%d s, validation timeout %d s; work dir %s"
@@ -61,7 +63,7 @@ def main(argv=None):
     results = []
     for generation in args.generation or sorted(SCENARIOS):
         with Lab(checkout, "drill-" + generation, scenario=generation, time_scale=args.time_scale) as lab:
-            for title, hosts, silent in SCENARIOS[generation]:
+            for title, hosts, silent in [row for row in SCENARIOS[generation] if not args.scenario or row[0] in args.scenario]:
                 results.append(measure(checkout, lab, generation, title, hosts, silent, args.poll_interval))
     (checkout.workdir / "drill_walltime.json").write_text(json.dumps(results, indent=1))
     return 0 if all(r["ok"] for r in results) else 1

@@ -1,10 +1,15 @@
 """The guests of the lab's Azure VMs: a private address each, and the port they answer on while they run.
 
 Every Azure VM (a failover's or a drill's test VM) gets a private IP address of its own on loopback
-(127.0.1.x, 127.0.2.x, ...; an address another lab holds is skipped), exposed as Azure does it: the VM's
+(127.0.1.x, 127.0.2.x, ...), exposed as Azure does it: the VM's
 networkProfile names a network interface whose ipConfigurations carry privateIPAddress. While the VM runs,
 the lab listens there on its guest's port (22 for Linux, 3389 for Windows): an SSH server's banner, or an
 accepted connection for RDP. So a validation after a failover or in a drill connects to something real.
+
+An address is this lab's alone while its VM exists, whatever else runs on the machine: the lab holds an exclusive
+lock on a file named after the address (ADDRESS_LOCKS); another lab, in this process or another, skips an address
+whose lock it cannot take. A bound socket alone would not keep it: two sockets with SO_REUSEADDR may share an address
+while neither listens, so a silent VM's address could be taken by another lab's answering one.
 
 Control API: ``POST /lab/guest {"item": "vm-lin-01", "answers": false}``: that machine's VMs boot without
 answering (the guest's service did not come up) until ``answers: true`` or a reset; ``GET /lab/guests``: each
@@ -14,8 +19,11 @@ VM's address, port, and whether it listens.
 from __future__ import annotations
 
 import errno
+import fcntl
 import logging
+import os
 import socket
+import tempfile
 import threading
 
 from flask import current_app, jsonify, request
@@ -26,7 +34,8 @@ from .control import _bad, _item, blueprint
 LOG = logging.getLogger("asrlab")
 NETWORK_API_VERSIONS = ("2023-04-01", "2023-09-01", "2023-11-01", "2024-01-01", "2024-03-01", "2024-05-01")
 PORTS = {"Linux": 22, "Windows": 3389}
-_TAKEN = set()  # addresses this process gave out (every lab of the process: tests start several)
+_TAKEN = {}  # address -> the open lock file of that address, for the addresses this process gave out (every lab of the process)
+ADDRESS_LOCKS = os.path.join(tempfile.gettempdir(), "asrlab-guest-addresses")
 _LOCK = threading.Lock()
 _VAULTS = {}  # id of a lab's configuration -> its current vault (a reset makes a new one)
 
@@ -79,22 +88,49 @@ def _candidates():
             yield "127.0.%d.%d" % (third, fourth)
 
 
+def _lock_address(address):
+    """The address's lock file, locked for this process; None where another process (another lab) holds it."""
+    os.makedirs(ADDRESS_LOCKS, exist_ok=True)
+    handle = open(os.path.join(ADDRESS_LOCKS, address), "a+", encoding="ascii")  # pylint: disable=consider-using-with
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
+def _release(address):
+    """The VM went: its address is free for any lab again. Called under _LOCK."""
+    handle = _TAKEN.pop(address, None)
+    if handle is not None:
+        handle.close()  # closing the file lets its lock go
+
+
 def _reserve(vm):
     """Give ``vm`` its address: a socket bound to (address, port), not listening yet (a connection is refused)."""
     port = PORTS.get(vm["os_type"], 22)
-    tries = [vm["private_ip"]] if vm.get("private_ip") else _candidates()
+    kept = vm.get("private_ip")
     with _LOCK:
-        for address in tries:
-            if address in _TAKEN and address != vm.get("private_ip"):
-                continue
+        for address in [kept] if kept else _candidates():
+            if address in _TAKEN and not kept:
+                continue  # another VM's, of a lab of this process
+            if address not in _TAKEN:  # a new address, or the VM's own after a restart of the lab
+                handle = _lock_address(address)
+                if handle is None and kept:
+                    LOG.warning("guest %s: another lab holds its address %s", vm["name"], address)
+                    return None
+                if handle is None:
+                    continue  # another lab's guest
+                _TAKEN[address] = handle
             try:
                 sock = _bind(address, port)
             except OSError as exc:
-                if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL) and not vm.get("private_ip"):
-                    continue  # another lab's guest
+                if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL) and not kept:
+                    _release(address)
+                    continue  # something else on the machine holds it
                 LOG.warning("guest %s: cannot bind %s:%d: %s", vm["name"], address, port, exc)
                 return None
-            _TAKEN.add(address)
             vm.update(private_ip=address, port=port)
             return sock
     return None
@@ -135,7 +171,7 @@ def sync(vault):
         if key not in vault.azure_vms:
             _quiet(vm, keep_address=False)
             with _LOCK:
-                _TAKEN.discard(vm.get("private_ip"))
+                _release(vm.get("private_ip"))
             del guests[key]
     for key, vm in vault.azure_vms.items():
         guests[key] = vm
@@ -152,7 +188,7 @@ def close_all(vault):
     for vm in (vault.__dict__.get("guests") or {}).values():
         _quiet(vm, keep_address=False)
         with _LOCK:
-            _TAKEN.discard(vm.get("private_ip"))
+            _release(vm.get("private_ip"))
 
 
 def network_profile(vm):

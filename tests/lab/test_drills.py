@@ -4,12 +4,15 @@ test VM in the test network with an address that answers, 161011 on InMageRcm it
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 
 import pytest
 from asr_client import arm_get
 from azure.core.exceptions import HttpResponseError
-from labrunner import control, hold, release, until
+from labrunner import ROOT, control, hold, release, until
 
 TEST_NETWORK = "/subscriptions/%s/resourceGroups/rg-dr-recovery/providers/Microsoft.Network/virtualNetworks/vnet-dr-test"
 
@@ -112,6 +115,44 @@ def test_a_silenced_guest_runs_without_answering(modernized):
     control(lab, "guest", "POST", item="vm-lin-01", answers=True)
     assert _answers(_guest(lab, "vm-lin-01-test")["private_ip"], 22).startswith(b"SSH-2.0-")
     modernized.act("vm-lin-01", "test_failover_cleanup", {"properties": {}})
+
+
+# Another lab's guest, in a process of its own: it takes the first free address, says which, and listens when told.
+OTHER_LAB_GUEST = """
+import sys
+from asrlab import guests
+vm = dict(name="other-lab-vm", os_type="Linux")
+sock = guests._reserve(vm)
+print(vm["private_ip"], flush=True)
+sys.stdin.readline()
+sock.listen(4)
+print("listening", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_silent_guest_keeps_its_address_from_another_labs_guest(modernized):
+    """A silent VM's address is bound but not listening: another lab (another process) must not take it, or a
+    validation of the silent VM would connect to the other lab's guest and pass."""
+    lab = modernized.lab
+    other = subprocess.Popen([sys.executable, "-c", OTHER_LAB_GUEST], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             env=dict(os.environ, PYTHONPATH=str(ROOT / "lab")))
+    try:
+        others = other.stdout.readline().strip()
+        assert others.startswith("127.0."), "the other lab's guest got no address"
+        control(lab, "guest", "POST", item="vm-lin-01", answers=False)
+        modernized.act("vm-lin-01", "test_failover", _body(modernized, "vm-lin-01", "InMageRcm", network=TEST_NETWORK % lab.subscription_id))
+        mine = _guest(lab, "vm-lin-01-test")["private_ip"]
+        other.stdin.write("listen\n")
+        other.stdin.flush()
+        assert other.stdout.readline().strip() == "listening"
+        assert mine != others and _answers(mine, 22) is None
+        socket.create_connection((others, 22), timeout=2).close()  # the other lab's guest does listen there
+    finally:
+        other.stdin.close()
+        other.wait(timeout=30)
+        control(lab, "guest", "POST", item="vm-lin-01", answers=True)
+        modernized.act("vm-lin-01", "test_failover_cleanup", {"properties": {}})
 
 
 @pytest.mark.parametrize("change, fragment", [
