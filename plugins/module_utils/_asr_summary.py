@@ -163,7 +163,7 @@ def machine_record(host, data, final, stage_table, stage_order, now):
     statuses = [s.get("status") for s in run.values()]
     if failed:
         status = "failed" if run else "not started"  # not started: it failed before any stage was recorded
-    elif data.get("left_alone"):
+    elif data.get("left_alone") or data.get("outside_plan"):
         status = "left alone"
     elif "would run" in statuses:
         status = "would run"
@@ -198,6 +198,9 @@ def machine_record(host, data, final, stage_table, stage_order, now):
         failed=failed,
         error=data.get("run_error"),
         left_alone=bool(data.get("left_alone")),
+        # With asr_recovery_plan: the plan whose jobs did this machine's failover, drill or commit; or the machine, not a member, left alone.
+        recovery_plan=data.get("recovery_plan") if not data.get("outside_plan") else None,
+        outside_plan=data.get("recovery_plan") if data.get("outside_plan") else None,
         stages=stages,
         # Achieved only by a failover that completed: a failed one's point is in its stage's line, not in the fleet's worst.
         achieved_rpo_seconds=(point or {}).get("age_seconds") if (stages.get("failover_to_azure") or {}).get("status") in ("done", "done earlier")
@@ -292,7 +295,11 @@ def _stage_line(name, stage):
 
 def _machine_head(host, record):
     words = {"failed": "FAILED", "left alone": "left alone (cycle already complete)", "not started": "NOT STARTED"}
+    if record.get("outside_plan"):
+        words["left alone"] = "left alone (not in recovery plan %s)" % record["outside_plan"]
     head = "%s: %s" % (host, words.get(record["status"], record["status"]))
+    if record.get("recovery_plan"):
+        head += " [recovery plan %s]" % record["recovery_plan"]
     if record.get("stage"):
         head += " - now %s, %s" % ({"azure": "in Azure", "onprem": "on-premises"}.get(record["running_in"], record["running_in"]),
                                    record["state_words"])
