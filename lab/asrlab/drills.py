@@ -168,26 +168,29 @@ def _start(vault, item, action, inputs, network, point):  # pylint: disable=too-
               target_name=item.machine.name, details_type="TestFailoverJobDetails", tasks=tasks, created=vault.clock.now(),
               scale=vault.clock.scale, fault=fault, details=custom, action=action)
     if action == "testFailover":
-        job.on_success = lambda finished: _drill_ready(vault, item, finished, network, inputs["network_type"])
+        job.on_success = lambda finished: drill_ready(vault, item, finished, network, inputs["network_type"])
     else:
         drill["state"] = "cleaning"
-        job.on_success = lambda finished: _cleaned(vault, item, finished)
+        job.on_success = lambda finished: cleaned(vault, item, finished)
         job.on_failure = lambda finished: drill.update(state="pending")
     return vault.start_job(job)
 
 
-def _drill_ready(vault, item, job, network, network_type):
+def drill_ready(vault, item, job, network, network_type):
     """The test VM runs in the test network; the drill waits for its cleanup."""
     vm_id = "%s/providers/Microsoft.Compute/virtualMachines/%s" % (item.settings["resource_group_id"], test_vm_name(item))
     vault.azure_vms[vm_id.lower()] = dict(id=vm_id, name=test_vm_name(item), size=item.settings["size"], power="running", item=item.name,
                                           os_type=item.machine.os_type, location=vault.location, created=iso(vault.clock.now()),
                                           test=True, network_id=network)
     job.details.update(testFailoverStatus="Completed")
+    for first in (job.details.get("protectedItemDetails") or [])[:1]:  # a plan's child job names its test VM too
+        first.setdefault("testVmName", test_vm_name(item))
+        first.setdefault("testVmFriendlyName", test_vm_name(item))
     book(vault)[item.name] = dict(state="pending", job=job, vm_id=vm_id, network_type=network_type, network_id=network)
     vault.drill_times[item.name] = job.created
 
 
-def _cleaned(vault, item, job):
+def cleaned(vault, item, job):
     drill = book(vault).pop(item.name, None) or {}
     vault.azure_vms.pop((drill.get("vm_id") or "").lower(), None)
     job.details.update(testFailoverStatus="Cleaned up")

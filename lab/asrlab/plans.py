@@ -351,6 +351,11 @@ def _succeeded(vault, item, action, details, point, shutdown, job):  # pylint: d
         _reprotected(vault, item, details, ended, running_in_before)
     elif action in ("testFailover", "testFailoverCleanup"):
         item.test_failover = action == "testFailover"  # a test VM in the test network until the cleanup; the item replicates on
+        from . import drills  # pylint: disable=import-outside-toplevel  # drills imports this module
+        if action == "testFailover":  # the test VM, as a machine's own drill makes it (its guest, its network); the cleanup deletes it
+            drills.drill_ready(vault, item, job, drills.test_network_id(vault), "VmNetworkAsInput")
+        else:
+            drills.cleaned(vault, item, job)
     elif action == "repairReplication":
         item.resync_required = False
         item.health_errors = []
