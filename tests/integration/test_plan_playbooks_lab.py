@@ -32,7 +32,7 @@ def playbook(installed_env, lab, tmp_path, name, hosts, *extra):
 
 
 def posts(lab, since=0):
-    return [r["path"].lower().split("/providers/microsoft.recoveryservices/vaults/")[-1] for r in writes(lab)[since:] if r["method"] == "POST"]
+    return [r["path"].lower().split("/vaults/")[-1].split("/", 1)[-1] for r in writes(lab)[since:] if r["method"] == "POST"]
 
 
 def test_a_plan_member_outside_the_run_and_a_custom_point_are_refused(installed_env, lab, tmp_path):
