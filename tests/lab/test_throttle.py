@@ -34,6 +34,11 @@ def arm(lab, token, method="GET", tail="/replicationFabrics"):
                             headers={"Authorization": "Bearer " + token}, json={} if method != "GET" else None, verify=lab.ca_bundle, timeout=10)
 
 
+def reads(lab, token, count):
+    """The statuses of ``count`` reads sent one after the other."""
+    return [arm(lab, token).status_code for _read in range(count)]
+
+
 def test_arms_documented_buckets_are_on_by_default(lab, token):
     buckets = control(lab, "throttle")
     assert buckets["enabled"] is True
@@ -82,11 +87,11 @@ def test_reads_and_writes_have_buckets_of_their_own(lab, token):
 
 def test_the_bucket_refills_at_its_rate(lab, token):
     control(lab, "throttle", "POST", reads={"size": 3, "refill_per_second": 0.001})
-    assert [arm(lab, token).status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert reads(lab, token, 4) == [200, 200, 200, 429]
     control(lab, "throttle", "POST", advance_seconds=1000)  # one token back
-    assert [arm(lab, token).status_code for _ in range(2)] == [200, 429]
+    assert reads(lab, token, 2) == [200, 429]
     control(lab, "throttle", "POST", advance_seconds=10000)  # ten tokens' worth: the bucket holds 3 at most
-    assert [arm(lab, token).status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert reads(lab, token, 4) == [200, 200, 200, 429]
 
 
 def test_identity_metadata_and_the_control_api_are_not_throttled(lab, token):
