@@ -20,6 +20,9 @@ POST /lab/replicate {"item": "vm-lin-01", "minutes": 10}: the item has replicate
                     reprotect or commit (its recovery points of that time exist now), instead of the test waiting for them
 POST /lab/paging    {"page_size": 2}: compute usages and VM sizes answer in pages with nextLink ($skiptoken); 0 or null: one page
 POST /lab/reset     back to the scenario's start (items, jobs, Azure VMs, faults; on-premises VMs powered on)
+GET  /lab/throttle  ARM's token buckets (asrlab/throttle.py): size, refill per second, tokens left, requests taken and throttled
+POST /lab/throttle  {"writes": {"size": 1, "refill_per_second": 0.2}, "reads": ..., "deletes": ..., "enabled": false,
+                    "advance_seconds": 30}: a kind's bucket (full again), throttling off or on, the buckets' clock moved on
 GET  /lab/jobs      every job the vault has run: id, item (machine), action, scenario, state, start and end
 POST /lab/gate      {"method": "POST", "path": "unplannedFailover", "hold": true}: matching ARM requests wait, before they are
                     handled, until {"hold": false} (all at once) or {"let_go": 1} (the oldest); GET /lab/gate names those waiting
@@ -38,6 +41,7 @@ from flask import Blueprint, current_app, jsonify, request
 from .clock import iso
 from .cycle import OPERATION_OF_ACTION, PHASES
 from .fabrics import set_component_state
+from .throttle import parse as parse_throttle
 
 blueprint = Blueprint("control", __name__, url_prefix="/lab")
 HTTP_FAULTS = ("400", "429", "500", "503", "504", "drop", "drop_after")
@@ -48,6 +52,7 @@ STAGES = ("protected", "failed_over", "committed", "reprotected", "failed_back",
 
 # How long a request waits at a closed gate at most: a gate a test forgot does not hold the lab's threads for ever.
 GATE_MAX_SECONDS = 600
+KEEP_ALIVE_SECONDS = 60  # how often a request held at the gate gets an interim "100 Continue"
 
 
 class Gate:
@@ -58,29 +63,38 @@ class Gate:
         self.rule = None  # (method, compiled path regex) while closed
         self.waiting = []  # [method, path] of each request waiting now, oldest first
         self.let_through = []  # the waiting entries let go while the gate stays closed
+        self.keep_alive_seconds = KEEP_ALIVE_SECONDS
 
     def _closed_for(self, method, path):
         return self.rule is not None and self.rule[0] in ("*", method) and self.rule[1].search(path)
 
-    def close(self, method, pattern):
+    def close(self, method, pattern, keep_alive_seconds=None):
         with self.condition:
             self.rule = (method, re.compile(pattern, re.IGNORECASE))
+            self.keep_alive_seconds = KEEP_ALIVE_SECONDS if keep_alive_seconds is None else keep_alive_seconds
 
     def open(self):
         with self.condition:
             self.rule = None
             self.condition.notify_all()
 
-    def pass_through(self, method, path):
-        """Return at once when the gate is open for this request; else when it opens (or after GATE_MAX_SECONDS)."""
+    def pass_through(self, method, path, keep_alive=None):
+        """Return at once when the gate is open for this request; else when it opens (or after GATE_MAX_SECONDS).
+
+        While it waits, ``keep_alive()`` is called every ``keep_alive_seconds``: the held client hears from the lab, so its
+        read timeout (azure-core's is 300 s) does not end a request the test holds longer than that."""
         with self.condition:
             if not self._closed_for(method, path):
                 return
             entry = [method, path]
             self.waiting.append(entry)
             deadline = time.monotonic() + GATE_MAX_SECONDS
+            heard = time.monotonic()
             while self._closed_for(method, path) and not any(e is entry for e in self.let_through) and time.monotonic() < deadline:
-                self.condition.wait(timeout=1)
+                self.condition.wait(timeout=min(1, self.keep_alive_seconds))
+                if keep_alive is not None and time.monotonic() - heard >= self.keep_alive_seconds:
+                    keep_alive()
+                    heard = time.monotonic()
             self.waiting = [e for e in self.waiting if e is not entry]
             self.let_through = [e for e in self.let_through if e is not entry]
 
@@ -217,6 +231,17 @@ def take_http_fault(method, path):
                 faults.remove(fault)
             return fault
     return None
+
+
+def interim_continue():
+    """An interim "HTTP/1.1 100 Continue" on the client's connection: http.client reads past it to the real answer, and
+    the client's read timeout starts again."""
+    raw = request.environ.get("werkzeug.socket")
+    if raw is not None:
+        try:
+            raw.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        except OSError:
+            pass
 
 
 def drop_connection():
@@ -433,7 +458,8 @@ def jobs_run():
 def gate():
     """{"method": "POST" (default "*"), "path": "regex" (default ".*"), "hold": true}: matching ARM requests wait before they are
     handled until {"hold": false}, which lets them all go at once; {"let_go": 1} lets the oldest one go and keeps the gate
-    closed ("let" in the answer: how many went). GET: the gate and the requests waiting at it."""
+    closed ("let" in the answer: how many went). A held request gets an interim "100 Continue" every keep_alive_seconds
+    (default 60), so that its client's read timeout does not end it. GET: the gate and the requests waiting at it."""
     door = current_app.config["GATE"]
     if request.method == "POST":
         body = request.get_json(silent=True) or {}
@@ -442,14 +468,31 @@ def gate():
                 return _bad("let_go must be a whole number >= 1")
             let = door.let_go(body["let_go"])
             return jsonify(dict(door.view(), let=let))
+        keep = body.get("keep_alive_seconds")
+        if keep is not None and (isinstance(keep, bool) or not isinstance(keep, (int, float)) or keep <= 0):
+            return _bad("keep_alive_seconds must be a number of seconds > 0")
         if body.get("hold", True):
             try:
-                door.close(str(body.get("method", "*")).upper(), body.get("path", ".*"))
+                door.close(str(body.get("method", "*")).upper(), body.get("path", ".*"), body.get("keep_alive_seconds"))
             except re.error as exc:
                 return _bad("path is not a regular expression: %s" % exc)
         else:
             door.open()
     return jsonify(door.view())
+
+
+@blueprint.route("/throttle", methods=["GET", "POST"])
+def throttle():
+    """GET: ARM's buckets and what they answered. POST: {"reads"|"writes"|"deletes": {"size": n, "refill_per_second": x}} (that
+    kind's buckets start full), {"enabled": false} (no throttling, until {"enabled": true} or a reset), {"advance_seconds": s}
+    (the buckets refill as if s seconds had passed)."""
+    buckets = current_app.config["THROTTLE"]
+    if request.method == "POST":
+        try:
+            buckets.configure(**parse_throttle(request.get_json(silent=True) or {}))
+        except ValueError as exc:
+            return _bad(str(exc))
+    return jsonify(buckets.view())
 
 
 @blueprint.route("/reset", methods=["POST"])
@@ -466,6 +509,7 @@ def reset():
         current_app.config["GATE"].open()
         current_app.config["OUTAGE_UNTIL"] = 0
         current_app.config["LOGIN_DOWN"] = False
+        current_app.config["THROTTLE"].reset()
         for item in fresh.items.values():
             fresh.onprem_power(item, True)
         return jsonify(reset=True, at=datetime.datetime.now(datetime.timezone.utc).isoformat())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction, Overtaken, job_id_of
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import THROTTLED_SECONDS, ItemAction, Overtaken, job_id_of
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import JobWaiter, job_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_plan_body import (
@@ -21,6 +21,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_plan_body
     plan_facts, plan_groups, progress_line)
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import send_until_taken
 
 # The plan action -> the SDK method of replication_recovery_plans.
 SDK_METHODS = {"unplannedFailover": "begin_unplanned_failover", "plannedFailover": "begin_planned_failover", "testFailover": "begin_test_failover",
@@ -73,10 +74,14 @@ def plan_info(asr):
 
 
 def _send_plan(asr, method, args, context):
-    """One write of a plan (PUT or DELETE), never re-sent; the id of the job its 202 names."""
+    """One write of a plan (PUT or DELETE), re-sent only after Resource Manager's 429 (not taken); the id of the job its 202 names."""
     answer = {}
-    with asr.step(context):
-        method(*args, polling=False, raw_response_hook=lambda response: answer.update(headers=response.http_response.headers))
+
+    def send_once():
+        with asr.step(context):
+            method(*args, polling=False, raw_response_hook=lambda response: answer.update(headers=response.http_response.headers))
+
+    send_until_taken(send_once, context, asr.params.get("wait_timeout") or THROTTLED_SECONDS)
     job_id = job_id_of(answer.get("headers") or {})
     if job_id is None:
         raise SiteRecoveryError("%s: ASR's answer named no job" % context, code="JobNotFound")
