@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from installed_collection import BIN, ROOT, run
 from lab_tasks import control, task, writes
 from labrunner import start_lab
+from test_drill_playbook_lab import playbook as drill_playbook
 
 MEMBERS = ["vm-win-01", "vm-win-02", "vm-lin-01"]
 PLAN = {"name": "plan-app", "groups": [{"machines": ["vm-win-01", "vm-win-02"]}, {"machines": ["vm-lin-01"]}]}
@@ -26,9 +26,7 @@ def lab(request, tmp_path_factory):
 
 
 def playbook(installed_env, lab, tmp_path, name, hosts, *extra):
-    return run([BIN / "ansible-playbook", "-i", str(ROOT / "lab" / "inventory"), "siterecovery.vmware." + name, "-e", "asr_hosts=" + hosts,
-                "-e", "asr_recovery_plan=plan-app", "-e", "asr_summary_file=%s" % (tmp_path / "summary.json")]
-               + [a for e in extra for a in ("-e", e)], env=dict(installed_env, **lab.env), cwd=tmp_path, check=False)
+    return drill_playbook(installed_env, lab, tmp_path, name, hosts, "asr_recovery_plan=plan-app", *extra)[0]
 
 
 def posts(lab, since=0):
