@@ -99,6 +99,13 @@ def failover(action, params, warn):
     return result
 
 
+def committed_already(name, facts):
+    """The message when the failover of the item of ``facts`` is committed already (nothing to commit), else None."""
+    if facts["stage"] == "committed":
+        return "%s is committed already (%s)" % (name, facts["protection_state"])
+    return None
+
+
 def group_refusal(action, error):
     """ASR refused the failover of a multi-VM group member: say which group, and who else is in it."""
     group = action.before["multi_vm_group"]
