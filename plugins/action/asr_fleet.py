@@ -10,11 +10,9 @@ runs; its progress lines go through Ansible's display.
 
 from __future__ import annotations
 
-from ansible.plugins.action import ActionBase
-
-from ansible_collections.siterecovery.vmware.plugins.action.asr_wait import run_on_controller
+from ansible_collections.siterecovery.vmware.plugins.action.asr_wait import ControllerAction
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
-from ansible_collections.siterecovery.vmware.plugins.module_utils._fleet import ARGUMENT_SPEC, REQUIRED_IF, fleet_problems, run_fleet
+from ansible_collections.siterecovery.vmware.plugins.module_utils._fleet import ARGUMENT_SPEC, REQUIRED_IF as FLEET_REQUIRED_IF, fleet_problems, run_fleet
 
 
 def fleet(session, progress=None):
@@ -24,13 +22,9 @@ def fleet(session, progress=None):
     return run_fleet(session, progress=progress)
 
 
-class ActionModule(ActionBase):
+class ActionModule(ControllerAction):
     """Fail over, validate and commit the play's machines in one process."""
 
-    TRANSFERS_FILES = False
-    _requires_connection = False
-
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp  # nothing is copied to a remote host
-        return run_on_controller(self, result, ARGUMENT_SPEC, REQUIRED_IF, fleet)
+    OPTIONS = ARGUMENT_SPEC
+    REQUIRED_IF = FLEET_REQUIRED_IF
+    work = staticmethod(fleet)

@@ -20,7 +20,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions i
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import RECOVERY_POINT_CHOICES, STAGE_NAMES, STAGES, stages_after
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_summary import state_words
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_summary import stage_record, state_words
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._failover_task import (
@@ -182,15 +182,10 @@ class Fleet:  # pylint: disable=too-many-instance-attributes
                 self.say("%s: %s" % (host, "; ".join("%s: %s" % (title(d["stage"]), "would be done" if d["todo"] else "nothing to do")
                                                      for d in decided)))
                 return
-            if not first["todo"]:
-                machine["stages"].append(record("failover_to_azure", False, reason))
+            job_id = self.begin(host, "failover_to_azure", first, reason, began, starts)
+            if job_id is False:
                 return
-            began[host] = self.clock()
-            if first["following"]:
-                job_id = facts["current_job"]["id"]
-                starts.append(facts["current_job"]["start_time"])
-                self.say("%s: fail over to Azure: job %s, started earlier, is followed" % (host, job_id))
-            else:
+            if job_id is None:
                 job_id = self.send_failover(host, reason)
                 if job_id is None:
                     return
@@ -203,6 +198,21 @@ class Fleet:  # pylint: disable=too-many-instance-attributes
             return
         self.follow_jobs("failover_to_azure", to_follow, labels, starts, began)
         self.validate_phase()
+
+    def begin(self, host, stage, decided, reason, began, starts):  # pylint: disable=too-many-arguments
+        """The start of a machine's stage: False when it is not to do (recorded), the id of its running job when it is followed,
+        None when its write is to be sent."""
+        machine = self.machines[host]
+        if not decided["todo"]:
+            machine["stages"].append(record(stage, False, reason))
+            return False
+        began[host] = self.clock()
+        if not decided["following"]:
+            return None
+        current = machine["facts"]["current_job"]
+        starts.append(current["start_time"])
+        self.say("%s: %s: job %s, started earlier, is followed" % (host, title(stage), current["id"]))
+        return current["id"]
 
     def send_failover(self, host, reason):
         """The preflight of the machine, then its failover's POST; the job id, or None when the stage ended here (recorded)."""
@@ -291,14 +301,10 @@ class Fleet:  # pylint: disable=too-many-instance-attributes
             facts = machine["facts"]
             reason = machine["reason"] = reason_of(host, facts)
             decided = plan(facts, PHASES["commit"])[0]
-            if not decided["todo"]:
-                machine["stages"].append(record("commit_failover", False, reason))
+            job_id = self.begin(host, "commit_failover", decided, reason, began, starts)
+            if job_id is False:
                 return
-            began[host] = self.clock()
-            if decided["following"]:
-                job_id = facts["current_job"]["id"]
-                starts.append(facts["current_job"]["start_time"])
-            else:
+            if job_id is None:
                 action = ItemAction(self.asr, machine["name"], clock=self.clock, pause=self.pause, item=machine["item"])
                 try:
                     action.refuse_unless_allowed("failoverCommit")
@@ -318,14 +324,23 @@ class Fleet:  # pylint: disable=too-many-instance-attributes
         self.follow_jobs("commit_failover", to_follow, labels, starts, began)
 
     def result(self, seconds):
+        check = self.asr.check_mode
         machines = {}
         for host, machine in self.machines.items():
-            machines[host] = dict(item=machine["facts"], stages=machine["stages"], error=machine["error"],
+            records = {}
+            for entry in machine["stages"]:
+                status = "failed" if entry["error"] else ("would run" if check else "done") if entry["todo"] else "skipped"
+                extra = dict(entry["extra"])
+                if entry["stage"] == "commit_failover":
+                    extra.update(change_recovery_point=None, failover_time=(machine["facts"] or {}).get("last_failover_time"))
+                records[entry["stage"]] = stage_record(entry["title"], status, entry["error"] or entry["reason"],
+                                                       entry["job"] if entry["todo"] and not check else None,
+                                                       entry["seconds"] if entry["todo"] else 0, extra)
+            machines[host] = dict(item=machine["facts"], stages=records, error=machine["error"],
                                   validation_failed=machine.get("validation_failed", False))
-        changed = any(s["todo"] for m in machines.values() for s in m["stages"])
+        changed = any(s["todo"] for m in self.machines.values() for s in m["stages"])
         return dict(changed=changed, machines=machines, seconds=round(seconds, 1), item_lists=self.item_lists,
-                    job_lists=self.job_lists, single_job_reads=self.single_job_reads,
-                    shared_reads=self.reads.reads, failed=False)
+                    job_lists=self.job_lists, single_job_reads=self.single_job_reads, shared_reads=self.reads.reads)
 
 
 def run_fleet(asr, progress=None, clock=time.monotonic, pause=time.sleep):
