@@ -15,6 +15,7 @@ import collections
 import datetime
 import time
 
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_cycle import jobs_filter
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import ENDED, ended_error, job_facts, parse_time, wait_timeout_error
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_wait import ONE_ATTEMPT, job_line
 from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll, PollTimeout
@@ -31,8 +32,7 @@ def ended(facts):
 def since_filter(starts, now):
     """The OData filter of the jobs that started at or after the earliest of ``starts`` (ASR times; the run's ``now`` if none), less SKEW."""
     moments = [parse_time(s) for s in starts if s] + [now]
-    earliest = min(m for m in moments if m) - SKEW
-    return "startTime eq '%s'" % earliest.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return jobs_filter(min(m for m in moments if m) - SKEW)
 
 
 def hand_out(listed, wanted):
