@@ -279,9 +279,9 @@ class Fleet:  # pylint: disable=too-many-instance-attributes
                 machine["stages"].append(record("validate_recovery", False, reason))
                 return
             began = self.clock()
-            outcome = validate_facts(self.asr, facts, dict(vm="recovery", port=params["validation_port"] or None,
-                                                          wait_timeout=params["validation_timeout"], wait_sleep=min(params["wait_sleep"], 5)),
-                                     clock=self.clock, pause=self.pause)
+            options = dict(vm="recovery", port=params["validation_port"] or None, wait_timeout=params["validation_timeout"],
+                           wait_sleep=min(params["wait_sleep"], 5))
+            outcome = validate_facts(self.asr, facts, options, clock=self.clock, pause=self.pause)
             validation = {k: outcome.get(k) for k in ("passed", "vm", "checks", "started", "answered_at", "seconds")}
             machine["stages"].append(record("validate_recovery", True, reason, error=outcome.get("msg"), seconds=self.clock() - began,
                                             extra=dict(validation=validation)))

@@ -28,6 +28,8 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_azu
 from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_rules import RULES
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_client import HAS_PYVMOMI, VSphereClient
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_spec import check_vsphere_params
+
+
 def failover_context(reads, item, facts, size):
     vm = facts.get("recovery_vm") or {}
     location = reads.location(item)
@@ -99,5 +101,3 @@ def preflight_of(asr, params, vault, item, reads):
     checks = evaluate(context)
     counts, ready = summarize(checks)
     return dict(changed=False, before=before, checks=checks, summary=counts, ready=ready, target=target, replicated_item=facts)
-
-

@@ -123,7 +123,11 @@ EXAMPLES = r"""
 - name: Fail the play's machines over, in one process
   siterecovery.vmware.asr_fleet:
     stage: failover
-    machines: "{{ ansible_play_hosts | map('community.general.dict_kv', 'host') | list }}"
+    machines:
+      - host: vm-web-01
+      - host: vm-web-02
+      - host: vm-db-01
+        name: db-01-item
     wait_sleep: 30
   run_once: true
   register: fleet

@@ -94,8 +94,8 @@ def test_one_list_per_interval_hands_every_machine_its_job():
     assert all(facts["state"] == "Succeeded" and error is None for facts, error in outcomes.values())
     # A line per machine when its state or task changes (twice each), and one line for the fleet per read.
     assert len([line for line in lines if line.startswith("m00:")]) == 2
-    assert [line for line in lines if line.startswith("fleet:")] == ["fleet: 40 jobs: 40 InProgress (0 s)", "fleet: 40 jobs: 40 InProgress (30 s)",
-                                                                      "fleet: 40 jobs: 40 Succeeded (60 s)"]
+    assert [line for line in lines if line.startswith("fleet:")] == [
+        "fleet: 40 jobs: 40 InProgress (0 s)", "fleet: 40 jobs: 40 InProgress (30 s)", "fleet: 40 jobs: 40 Succeeded (60 s)"]
     assert vault.filters[0].startswith("startTime eq '")
 
 
@@ -143,7 +143,7 @@ def test_region_wide_preflight_reads_are_made_once_for_every_machine(monkeypatch
 
     monkeypatch.setattr(PreflightReads, "usages", usages)
     reads = SharedPreflightReads(Session())
-    threads = [threading.Thread(target=reads.usages, args=("westeurope",)) for _ in range(20)]
+    threads = [threading.Thread(target=reads.usages, args=("westeurope",)) for _reader in range(20)]
     for thread in threads:
         thread.start()
     gate.set()
