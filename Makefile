@@ -46,7 +46,7 @@ unit: setup $(PYPATH)
 
 integration: setup $(PYPATH)
 	@echo "== integration tests"
-	@PYTHONPATH=$(PYPATH) $(VENV)/bin/python -m pytest -q tests/lab tests/integration
+	@PYTHONPATH=$(PYPATH) $(VENV)/bin/python -m pytest -q --durations=30 tests/lab tests/integration
 
 molecule: setup $(PYPATH)
 	@echo "== molecule scenarios (extensions/molecule), each on a lab of its own"

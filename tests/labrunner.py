@@ -45,7 +45,7 @@ class Lab:
                 self.process.wait()
 
 
-def start_lab(state_dir, scenario="classic", ttl=1800, time_scale=0.002, durations=("agentRegistration=100",)):
+def start_lab(state_dir, scenario="classic", ttl=5400, time_scale=0.002, durations=("agentRegistration=100",)):
     """Start the lab in ``state_dir`` with the project venv's Python (it has Flask), wait until ready.
 
     At the default time scale an 8-minute failover takes 1 s, a 20-minute planned failover 2.4 s,

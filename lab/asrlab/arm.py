@@ -122,7 +122,7 @@ def metadata_endpoints():
 @blueprint.route("/<path:path>", methods=["GET", "PUT", "POST", "PATCH", "DELETE"])
 def dispatch(path):
     """Find the ARM route; check token and api-version first, as ARM does."""
-    current_app.config["GATE"].pass_through(request.method, "/" + path)  # a closed gate of the control API keeps it waiting here
+    current_app.config["GATE"].pass_through(request.method, "/" + path, control.interim_continue)  # a closed gate of the control API keeps it waiting here
     started = time.time()
     headers = {"x-ms-request-id": str(uuid.uuid4()),
                "x-ms-correlation-request-id": request.headers.get("x-ms-correlation-request-id") or str(uuid.uuid4())}

@@ -48,6 +48,7 @@ STAGES = ("protected", "failed_over", "committed", "reprotected", "failed_back",
 
 # How long a request waits at a closed gate at most: a gate a test forgot does not hold the lab's threads for ever.
 GATE_MAX_SECONDS = 600
+KEEP_ALIVE_SECONDS = 60  # how often a request held at the gate gets an interim "100 Continue"
 
 
 class Gate:
@@ -58,29 +59,38 @@ class Gate:
         self.rule = None  # (method, compiled path regex) while closed
         self.waiting = []  # [method, path] of each request waiting now, oldest first
         self.let_through = []  # the waiting entries let go while the gate stays closed
+        self.keep_alive_seconds = KEEP_ALIVE_SECONDS
 
     def _closed_for(self, method, path):
         return self.rule is not None and self.rule[0] in ("*", method) and self.rule[1].search(path)
 
-    def close(self, method, pattern):
+    def close(self, method, pattern, keep_alive_seconds=None):
         with self.condition:
             self.rule = (method, re.compile(pattern, re.IGNORECASE))
+            self.keep_alive_seconds = KEEP_ALIVE_SECONDS if keep_alive_seconds is None else keep_alive_seconds
 
     def open(self):
         with self.condition:
             self.rule = None
             self.condition.notify_all()
 
-    def pass_through(self, method, path):
-        """Return at once when the gate is open for this request; else when it opens (or after GATE_MAX_SECONDS)."""
+    def pass_through(self, method, path, keep_alive=None):
+        """Return at once when the gate is open for this request; else when it opens (or after GATE_MAX_SECONDS).
+
+        While it waits, ``keep_alive()`` is called every ``keep_alive_seconds``: the held client hears from the lab, so its
+        read timeout (azure-core's is 300 s) does not end a request the test holds longer than that."""
         with self.condition:
             if not self._closed_for(method, path):
                 return
             entry = [method, path]
             self.waiting.append(entry)
             deadline = time.monotonic() + GATE_MAX_SECONDS
+            heard = time.monotonic()
             while self._closed_for(method, path) and not any(e is entry for e in self.let_through) and time.monotonic() < deadline:
-                self.condition.wait(timeout=1)
+                self.condition.wait(timeout=min(1, self.keep_alive_seconds))
+                if keep_alive is not None and time.monotonic() - heard >= self.keep_alive_seconds:
+                    keep_alive()
+                    heard = time.monotonic()
             self.waiting = [e for e in self.waiting if e is not entry]
             self.let_through = [e for e in self.let_through if e is not entry]
 
@@ -217,6 +227,17 @@ def take_http_fault(method, path):
                 faults.remove(fault)
             return fault
     return None
+
+
+def interim_continue():
+    """An interim "HTTP/1.1 100 Continue" on the client's connection: http.client reads past it to the real answer, and
+    the client's read timeout starts again."""
+    raw = request.environ.get("werkzeug.socket")
+    if raw is not None:
+        try:
+            raw.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        except OSError:
+            pass
 
 
 def drop_connection():
@@ -433,7 +454,8 @@ def jobs_run():
 def gate():
     """{"method": "POST" (default "*"), "path": "regex" (default ".*"), "hold": true}: matching ARM requests wait before they are
     handled until {"hold": false}, which lets them all go at once; {"let_go": 1} lets the oldest one go and keeps the gate
-    closed ("let" in the answer: how many went). GET: the gate and the requests waiting at it."""
+    closed ("let" in the answer: how many went). A held request gets an interim "100 Continue" every keep_alive_seconds
+    (default 60), so that its client's read timeout does not end it. GET: the gate and the requests waiting at it."""
     door = current_app.config["GATE"]
     if request.method == "POST":
         body = request.get_json(silent=True) or {}
@@ -442,9 +464,12 @@ def gate():
                 return _bad("let_go must be a whole number >= 1")
             let = door.let_go(body["let_go"])
             return jsonify(dict(door.view(), let=let))
+        keep = body.get("keep_alive_seconds")
+        if keep is not None and (isinstance(keep, bool) or not isinstance(keep, (int, float)) or keep <= 0):
+            return _bad("keep_alive_seconds must be a number of seconds > 0")
         if body.get("hold", True):
             try:
-                door.close(str(body.get("method", "*")).upper(), body.get("path", ".*"))
+                door.close(str(body.get("method", "*")).upper(), body.get("path", ".*"), body.get("keep_alive_seconds"))
             except re.error as exc:
                 return _bad("path is not a regular expression: %s" % exc)
         else:

@@ -411,3 +411,35 @@ def test_a_gate_lets_its_requests_go_one_by_one(classic):
         thread.join(timeout=30)
     assert answers == [202, 400] and len(control(classic, "jobs")) == 1
     assert control(classic, "gate", verb="POST", let_go=1)["let"] == 0
+
+
+def test_a_request_held_longer_than_its_clients_read_timeout_is_kept_alive(classic):
+    """A held request hears an interim 100 Continue every keep_alive_seconds: its client's read timeout (azure-core's is
+    300 s; here 2 s) does not end it while it waits, and its real answer comes once it is let go."""
+    assert control(classic, "gate", verb="POST", method="POST", path="unplannedFailover", hold=True, keep_alive_seconds=0.5)["closed"]
+    answers = []
+
+    def post():
+        try:
+            classic.client.replication_protected_items.begin_unplanned_failover(*classic.address("vm-lin-01"), FAILOVER, polling=False,
+                                                                                read_timeout=2)
+            answers.append(202)
+        except (HttpResponseError, ServiceResponseError) as error:
+            answers.append(repr(error))
+
+    thread = threading.Thread(target=post)
+    thread.start()
+    labrunner.until(lambda: len(control(classic, "gate")["waiting"]) == 1, "the POST at the gate")
+    held = time.monotonic()
+    labrunner.until(lambda: time.monotonic() - held > 4 or answers, "four seconds held (twice the client's read timeout)")
+    assert answers == [], answers
+    assert control(classic, "gate", verb="POST", let_go=1)["let"] == 1
+    thread.join(timeout=30)
+    control(classic, "gate", verb="POST", hold=False)
+    assert answers == [202]
+
+
+def test_keep_alive_seconds_must_be_positive(classic):
+    answer = requests.post(classic.lab.control_url + "/gate", json={"hold": True, "keep_alive_seconds": 0}, verify=classic.lab.ca_bundle, timeout=10)
+    assert answer.status_code == 400 and "keep_alive_seconds" in answer.json()["error"]
+    assert not control(classic, "gate")["closed"]
