@@ -53,6 +53,7 @@ class Answers(requests.adapters.HTTPAdapter):
                                    headers={"Content-Type": "application/json", "Content-Length": str(len(content))})
         return self.build_response(request, raw)
 
+
 class Credential:
     def get_token(self, *scopes, **kwargs):
         return AccessToken("token", 4102444800)
@@ -136,8 +137,8 @@ def test_every_request_carries_the_table_version(gateway):
 
 @pytest.fixture
 def fabrics(recording):
-    azure = dict(name="Azure-fabric", id="/x/replicationFabrics/Azure-fabric", properties=dict(friendlyName="West Europe",
-                                                                                            customDetails=dict(instanceType="Azure")))
+    azure = dict(name="Azure-fabric", id="/x/replicationFabrics/Azure-fabric",
+                 properties=dict(friendlyName="West Europe", customDetails=dict(instanceType="Azure")))
     return [recording("classic_fabric.json"), recording("rcm_fabric.json"), azure]
 
 
