@@ -12,6 +12,7 @@ from . import plan_resources  # pylint: disable=unused-import  # registers the r
 from .clock import Clock
 from .jobs import JobBook
 from .scenario import load
+from .throttle import Throttle
 from .vault import Vault
 
 
@@ -49,6 +50,7 @@ def create_app(config, scenario=None, vsphere=None):
     scenario.durations.update(config.durations)
     vault = Vault(config, scenario, jobs, vsphere=vsphere)
     app.config.update(LAB=config, VAULT=vault, JOBS=jobs, TOKENS=identity.TokenStore(), REQUESTS=[], HTTP_FAULTS=[], GATE=control.Gate(),
+                      THROTTLE=Throttle(),
                       TICKS=[azure.register_deployed_process_servers, fabrics.refresh_heartbeats, guests.sync])
     app.register_blueprint(identity.blueprint)
     app.register_blueprint(control.blueprint)

@@ -13,7 +13,7 @@ import uuid
 
 from flask import Blueprint, current_app, jsonify, request
 
-from . import control
+from . import control, throttle
 
 blueprint = Blueprint("arm", __name__)
 
@@ -139,6 +139,10 @@ def dispatch(path):
         if fault and fault["kind"] in ("400", "429", "500", "503", "504") and not fault.get("after"):
             raise _fault_error(fault)
         _check_token()
+        refused = _throttle(path, headers)
+        if refused is not None:
+            name = "throttled"
+            raise refused
         if not request.args.get("api-version"):
             _check_api_version(())
         with jobs.lock:
@@ -156,6 +160,22 @@ def dispatch(path):
     if fault and fault["kind"] == "drop_after":
         control.drop_connection()
     return response
+
+
+def _throttle(path, headers):
+    """Take a token of the request's kind (asrlab/throttle.py) and put the tokens left in ``headers``; with none left, the
+    429 ARM answers instead (SubscriptionRequestsThrottled, Retry-After), else None."""
+    decision = current_app.config["THROTTLE"].take(request.method, "/" + path)
+    if decision is None:
+        return None
+    kind, taken, left, retry_after = decision
+    header = "x-ms-ratelimit-remaining-subscription-" + kind
+    headers[header] = str(left)
+    if taken:
+        return None
+    subscription = throttle.SUBSCRIPTION_PATH.match("/" + path).group(1)
+    return ArmError(429, "SubscriptionRequestsThrottled", throttle.message(kind, subscription, current_app.config["LAB"].client_id, retry_after),
+                    {"Retry-After": str(retry_after)})
 
 
 def _record(path, started, status, fault):

@@ -20,6 +20,9 @@ POST /lab/replicate {"item": "vm-lin-01", "minutes": 10}: the item has replicate
                     reprotect or commit (its recovery points of that time exist now), instead of the test waiting for them
 POST /lab/paging    {"page_size": 2}: compute usages and VM sizes answer in pages with nextLink ($skiptoken); 0 or null: one page
 POST /lab/reset     back to the scenario's start (items, jobs, Azure VMs, faults; on-premises VMs powered on)
+GET  /lab/throttle  ARM's token buckets (asrlab/throttle.py): size, refill per second, tokens left, requests taken and throttled
+POST /lab/throttle  {"writes": {"size": 1, "refill_per_second": 0.2}, "reads": ..., "deletes": ..., "enabled": false,
+                    "advance_seconds": 30}: a kind's bucket (full again), throttling off or on, the buckets' clock moved on
 GET  /lab/jobs      every job the vault has run: id, item (machine), action, scenario, state, start and end
 POST /lab/gate      {"method": "POST", "path": "unplannedFailover", "hold": true}: matching ARM requests wait, before they are
                     handled, until {"hold": false} (all at once) or {"let_go": 1} (the oldest); GET /lab/gate names those waiting
@@ -38,6 +41,7 @@ from flask import Blueprint, current_app, jsonify, request
 from .clock import iso
 from .cycle import OPERATION_OF_ACTION, PHASES
 from .fabrics import set_component_state
+from .throttle import parse as parse_throttle
 
 blueprint = Blueprint("control", __name__, url_prefix="/lab")
 HTTP_FAULTS = ("400", "429", "500", "503", "504", "drop", "drop_after")
@@ -477,6 +481,20 @@ def gate():
     return jsonify(door.view())
 
 
+@blueprint.route("/throttle", methods=["GET", "POST"])
+def throttle():
+    """GET: ARM's buckets and what they answered. POST: {"reads"|"writes"|"deletes": {"size": n, "refill_per_second": x}} (that
+    kind's buckets start full), {"enabled": false} (no throttling, until {"enabled": true} or a reset), {"advance_seconds": s}
+    (the buckets refill as if s seconds had passed)."""
+    buckets = current_app.config["THROTTLE"]
+    if request.method == "POST":
+        try:
+            buckets.configure(**parse_throttle(request.get_json(silent=True) or {}))
+        except ValueError as exc:
+            return _bad(str(exc))
+    return jsonify(buckets.view())
+
+
 @blueprint.route("/reset", methods=["POST"])
 def reset():
     vault = current_app.config["VAULT"]
@@ -491,6 +509,7 @@ def reset():
         current_app.config["GATE"].open()
         current_app.config["OUTAGE_UNTIL"] = 0
         current_app.config["LOGIN_DOWN"] = False
+        current_app.config["THROTTLE"].reset()
         for item in fresh.items.values():
             fresh.onprem_power(item, True)
         return jsonify(reset=True, at=datetime.datetime.now(datetime.timezone.utc).isoformat())

@@ -18,7 +18,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items imp
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import JobWaiter, job_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import JOB_SCENARIOS, OPERATION_OF_ACTION, refusal
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
-from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll, PollTimeout
+from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll, PollTimeout, send_until_taken
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
 # How long to look for the job of a POST whose answer was lost, and how often, in seconds.
@@ -26,6 +26,8 @@ ATTACH_SECONDS = 30
 ATTACH_INTERVAL = 2
 # How many times a POST that ASR is proven not to have taken is sent.
 SEND_ATTEMPTS = 3
+# How long a write throttled by Resource Manager (429) is sent again, when the module has no wait_timeout: the wait fragment's default.
+THROTTLED_SECONDS = 3600
 
 
 class Overtaken(Exception):
@@ -93,14 +95,20 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
         found is followed; when none is, ASR did not take the POST, and it is sent again, ``SEND_ATTEMPTS`` times at most.
         A refusal (409: another operation runs; 400: not allowed in the item's state) is checked against the item read
         again: a job of this action running there is followed; when ``done(facts)`` returns a message, the action was
-        done meanwhile by someone else, and :class:`Overtaken` says so; else ASR's refusal stands.
+        done meanwhile by someone else, and :class:`Overtaken` says so; else ASR's refusal stands. Resource Manager's 429
+        (throttled: not taken) is sent again after its Retry-After, up to the module's ``wait_timeout``.
         """
         context = "%s of %s" % (action, self.name)
         for attempt in range(1, SEND_ATTEMPTS + 1):
             answer = {}
-            try:
+
+            def send_once():
                 with self.asr.step("sending " + context):
-                    self.send(action, body, lambda response: answer.update(headers=response.http_response.headers))
+                    self.send(action, body, lambda response: answer.update(headers=response.http_response.headers))  # noqa: B023
+
+            try:
+                send_until_taken(send_once, "sending " + context, self.asr.params.get("wait_timeout") or THROTTLED_SECONDS,
+                                 clock=self.clock, pause=self.pause)
             except SiteRecoveryError as error:
                 if error.status is not None and error.status < 500:
                     # ASR answered and refused: nothing was started by this request.

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction, Overtaken, job_id_of
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import THROTTLED_SECONDS, ItemAction, Overtaken, job_id_of
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import JobWaiter, job_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_plan_body import (
     PLAN_POINT_CHOICES, PlanError, comparable, done_message, group_progress, member_refusals, multi_vm_problems, operation_body, plan_action,
     plan_facts, plan_groups, progress_line)
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import send_until_taken
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
 COMMON_ACTION_SPEC = dict(name=dict(type="str", required=True), position=dict(type="str", default="after", choices=["before", "after"]),
@@ -69,10 +70,15 @@ def plan_info(asr):
 
 
 def _send_plan(asr, write, context):
-    """One write of a plan (``write(hook)``: the gateway's PUT or DELETE), never re-sent; the id of the job its 202 names."""
+    """One write of a plan (``write(hook)``: the gateway's PUT or DELETE), re-sent only after Resource Manager's 429 (not taken);
+    the id of the job its 202 names."""
     answer = {}
-    with asr.step(context):
-        write(lambda response: answer.update(headers=response.http_response.headers))
+
+    def send_once():
+        with asr.step(context):
+            write(lambda response: answer.update(headers=response.http_response.headers))
+
+    send_until_taken(send_once, context, asr.params.get("wait_timeout") or THROTTLED_SECONDS)
     job_id = job_id_of(answer.get("headers") or {})
     if job_id is None:
         raise SiteRecoveryError("%s: ASR's answer named no job" % context, code="JobNotFound")

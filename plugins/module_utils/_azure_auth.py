@@ -55,11 +55,15 @@ COLLECTION_USER_AGENT = "ansible-siterecovery.vmware/" + COLLECTION_VERSION
 # decide (docs/waiting.md, "Writes are sent once").
 RETRY_SETTINGS = dict(retry_total=6, retry_backoff_factor=1.0, retry_backoff_max=60)
 READ_METHODS = frozenset(["HEAD", "GET", "OPTIONS"])
+# The longest Retry-After the transport sleeps, in seconds. azure-core sleeps any Retry-After it is given, an hour's too,
+# past every deadline and printing nothing; a longer one is handed to the caller instead: a wait (_poll.Poll) honours it
+# within its deadline, a throttled write is sent again within the module's (_poll.send_until_taken).
+RETRY_AFTER_CEILING = 60
 
 
 if RetryPolicy is not None:
     class ReadRetryPolicy(RetryPolicy):
-        """azure-core's retry policy for reads; a write is repeated only after a 429."""
+        """azure-core's retry policy for reads; a write is repeated only after a 429; a Retry-After over RETRY_AFTER_CEILING is the caller's."""
 
         def configure_retries(self, options):
             options.setdefault("retry_on_methods", READ_METHODS)
@@ -67,6 +71,9 @@ if RetryPolicy is not None:
 
         def is_retry(self, settings, response):
             if response.http_request.method.upper() not in settings["methods"] and response.http_response.status_code != 429:
+                return False
+            retry_after = self.get_retry_after(response)
+            if retry_after is not None and retry_after > RETRY_AFTER_CEILING:
                 return False
             return super().is_retry(settings, response)
 else:  # the modules report the missing SDK before any call

@@ -161,6 +161,8 @@ def _hint(status, code):
         return " (check resource_group and vault_name, and that the identity can read that subscription)"
     if status == 403 or code == "AuthorizationFailed":
         return " (the identity lacks a role on the vault: Site Recovery Contributor or Site Recovery Operator)"
+    if status == 429:
+        return " (Azure Resource Manager throttled the request: it was not processed, and is safe to send again after its Retry-After)"
     return ""
 
 

@@ -10,6 +10,9 @@ is a :class:`Poll`. The clock and the pause are injectable, so tests drive time 
 A read that fails with a transient error (no answer, a reset connection, 408, 429, 5xx) is read again at
 the next interval while the deadline allows: waiting is reading, and one failed read is not a failed wait.
 A ``Retry-After`` the service gives is honoured, up to ``CEILING`` seconds.
+
+A write is sent again only after Resource Manager's 429 (:func:`throttled`), which ARM answers before the request
+reaches the resource provider: :func:`send_until_taken` is that loop, on the same Poll.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ def transient(error):
     if error.status is None:
         return error.code in ("ServiceRequestError", "ServiceResponseError")
     return error.status in TRANSIENT_STATUS
+
+
+def throttled(error):
+    """True for Resource Manager's 429: the request was refused before it was processed, so sending it again is safe, a write too."""
+    return isinstance(error, SiteRecoveryError) and error.status == 429
 
 
 class PollTimeout(Exception):
@@ -76,11 +84,11 @@ class Poll:
         """Pause until the next read (:meth:`next_pause`)."""
         self.pause(self.next_pause(retry_after))
 
-    def until(self, read, done, progress=None, retry_after=None, failed=None):
+    def until(self, read, done, progress=None, retry_after=None, failed=None, retry_on=transient):  # pylint: disable=too-many-arguments
         """Call ``read()`` until ``done(value)`` is true, and return that value.
 
         ``progress(value)`` is called after each read. ``retry_after(value)`` may return the seconds the service
-        asked to wait. A transient read error is read again while time remains; any other error is raised.
+        asked to wait. A transient read error (``retry_on(error)``) is read again while time remains; any other error is raised.
         ``failed(error, pause)`` is called after each transient read error that will be read again, with the
         seconds until that read. Raises :class:`PollTimeout` when the deadline passes first.
         """
@@ -91,7 +99,7 @@ class Poll:
             try:
                 value = read()
             except SiteRecoveryError as error:
-                if not transient(error):
+                if not retry_on(error):
                     raise
                 last_error = error
                 self.failed_reads.append(error.message)
@@ -108,3 +116,22 @@ class Poll:
             if last_error is not None and failed:
                 failed(last_error, self.next_pause(hint))
             self.sleep(hint)
+
+
+def send_until_taken(send, context, timeout, option="wait_timeout", clock=time.monotonic, pause=time.sleep):
+    """Call ``send()`` (one write) and return what it returns; after Resource Manager's 429 send it again once Retry-After
+    has passed (up to ``CEILING``), until ``timeout`` seconds are over. Any other error is raised as it is: only a 429
+    proves the write was not taken. When throttling outlasts the timeout, the error says so, and that nothing was taken."""
+    poll = Poll(timeout, 1, clock=clock, pause=pause)
+    try:
+        return poll.until(send, lambda _answer: True, retry_on=throttled)
+    except PollTimeout as out:
+        last = out.last_error
+        error = SiteRecoveryError(
+            "%s: Azure Resource Manager throttled it for %d s, past %s (%d s): each of the %d sends was answered 429, so none was "
+            "taken and nothing was started; the last answer: %s" % (context, round(out.elapsed), option, timeout, poll.reads, last.message),
+            code=last.code or "TooManyRequests", status=429, correlation_id=last.correlation_id, request_id=last.request_id,
+            recommended_action="run the task again once fewer requests are sent on the subscription (other runs, forks, shorter poll "
+                               "intervals), or with a longer %s" % option)
+        error.retry_after = last.retry_after
+        raise error from None

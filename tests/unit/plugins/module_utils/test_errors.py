@@ -120,3 +120,10 @@ def test_a_login_endpoint_that_does_not_answer_is_not_blamed_on_the_credentials(
     error = from_exception(exc, "reading the replicated items of vault v")
     assert error.recommended_action.startswith("the login endpoint did not answer (a refused, reset or dropped connection)")
     assert "secret" not in error.recommended_action
+
+
+def test_arms_throttling_says_the_request_was_not_processed():
+    body = '{"error": {"code": "SubscriptionRequestsThrottled", "message": "Number of \'write\' requests for subscription \'s\' exceeded."}}'
+    error = error_from_response(429, {"Retry-After": "7"}, body, "sending unplannedFailover of vm-01")
+    assert error.code == "SubscriptionRequestsThrottled" and error.retry_after == 7
+    assert "throttled the request: it was not processed, and is safe to send again after its Retry-After" in error.message

@@ -159,3 +159,31 @@ def test_a_refusal_after_another_run_did_the_action_says_so(item):
     with pytest.raises(SiteRecoveryError) as raised:
         action.start("unplannedFailover", {"properties": {}}, done=done)
     assert raised.value is refused and items.posts == 1
+
+
+def throttled(retry_after=5):
+    error = SiteRecoveryError("sending unplannedFailover of vm-01 failed: Number of 'write' requests for subscription 's' actor 'a' exceeded",
+                              code="SubscriptionRequestsThrottled", status=429)
+    error.retry_after = retry_after
+    return error
+
+
+def test_a_throttled_write_is_sent_again_after_its_retry_after_and_taken_once(item):
+    """ARM's 429 comes before the provider: nothing was taken, so the POST is sent again, with no read of the item's jobs."""
+    action, items, asr, clock = action_for(item, [throttled(5), throttled(7), "job-4"])
+    assert action.start("unplannedFailover", {"properties": {}}) == "job-4"
+    assert items.posts == 3 and asr.client.replication_jobs.lists == 0
+    assert clock.now == 12  # each Retry-After honoured, no more
+
+
+def test_throttling_that_outlasts_the_deadline_says_so_and_that_nothing_was_taken(item):
+    action, items, asr, clock = action_for(item, [throttled(30)] * 10)
+    asr.params = dict(wait_timeout=60)
+    with pytest.raises(SiteRecoveryError) as raised:
+        action.start("unplannedFailover", {"properties": {}})
+    error = raised.value
+    assert items.posts == 3 and clock.now == 60  # at 0, 30 and 60 s: the last send at the deadline
+    assert error.status == 429 and error.code == "SubscriptionRequestsThrottled"
+    assert "Azure Resource Manager throttled it for 60 s, past wait_timeout (60 s)" in error.message
+    assert "none was taken and nothing was started" in error.message
+    assert "longer wait_timeout" in error.recommended_action
