@@ -53,13 +53,16 @@ def state_summary(facts):
 class ItemAction:  # pylint: disable=too-many-instance-attributes
     """One action on one item, from an AsrModule's options."""
 
-    def __init__(self, asr, item_name, clock=time.monotonic, pause=time.sleep):
+    def __init__(self, asr, item_name, clock=time.monotonic, pause=time.sleep, item=None):  # pylint: disable=too-many-arguments
+        """``item``: the item as read already (the fleet engine lists the vault once for every machine); else it is found by name."""
         self.asr = asr
         self.clock = clock
         self.pause = pause
         self.vault = VaultGateway.of(asr)
-        with asr.step("finding replicated item %s in vault %s" % (item_name, asr.vault_name)):
-            self.item = self.vault.find(item_name)
+        if item is None:
+            with asr.step("finding replicated item %s in vault %s" % (item_name, asr.vault_name)):
+                item = self.vault.find(item_name)
+        self.item = item
         self.before = item_facts(self.item)
         self.name = self.before["friendly_name"] or self.item["name"]
 

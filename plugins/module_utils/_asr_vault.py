@@ -112,8 +112,9 @@ class VaultReader:
         """The job ``job_id``; ``options`` go to the SDK call (``retry_total=0``: one attempt)."""
         return self.client.replication_jobs.get(self.group, self.vault, job_id, **options).as_dict()
 
-    def jobs(self, odata_filter=None):
-        return [j.as_dict() for j in self.client.replication_jobs.list(self.group, self.vault, filter=odata_filter)]
+    def jobs(self, odata_filter=None, **options):
+        """The vault's jobs (every page), those ``odata_filter`` selects; ``options`` go to the SDK call."""
+        return [j.as_dict() for j in self.client.replication_jobs.list(self.group, self.vault, filter=odata_filter, **options)]
 
     # ---- recovery plans -----------------------------------------------------------------------------
     def plans(self):

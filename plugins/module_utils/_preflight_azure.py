@@ -11,6 +11,8 @@ for is an answer (None, the gateway's ``or_none``), not an error.
 
 from __future__ import annotations
 
+import threading
+
 from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import vcenter_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight import sku_facts, usage_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
@@ -71,3 +73,39 @@ class PreflightReads:
     def vcenters(self, fabric):
         with self.asr.step("listing the vCenters of fabric %s" % fabric):
             return [vcenter_facts(v) for v in self.gateway.vcenters(fabric)]
+
+
+class SharedPreflightReads(PreflightReads):
+    """PreflightReads for a whole run (the fleet engine): what is the same for every machine of a region is read once.
+
+    The vault's region, a region's VM sizes and vCPU quotas, and a network are per region or per network, not per machine: the
+    first machine that needs one reads it, the others (on other threads) wait for that answer. A failed read is not kept."""
+
+    def __init__(self, asr):
+        super().__init__(asr)
+        self._lock = threading.Lock()
+        self._keys = {}  # key -> threading.Lock of its first read
+        self._answers = {}
+        self.reads = 0  # the region-wide reads actually sent
+
+    def _once(self, key, read):
+        with self._lock:
+            own = self._keys.setdefault(key, threading.Lock())
+        with own:
+            if key not in self._answers:
+                self._answers[key] = read()
+                self.reads += 1
+            return self._answers[key]
+
+    def location(self, item):
+        target = ((item.get("properties") or {}).get("providerSpecificDetails") or {}).get("targetLocation")
+        return self._once(("location", target), lambda: PreflightReads.location(self, item))
+
+    def sku(self, location, size):
+        return self._once(("sku", location, str(size or "").lower()), lambda: PreflightReads.sku(self, location, size))
+
+    def usages(self, location):
+        return self._once(("usages", location), lambda: PreflightReads.usages(self, location))
+
+    def network(self, network_id):
+        return self._once(("network", str(network_id or "").lower()), lambda: PreflightReads.network(self, network_id))

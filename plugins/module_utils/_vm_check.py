@@ -64,6 +64,11 @@ def validate(asr, clock=time.monotonic, pause=time.sleep):
     vault = VaultGateway.of(asr)
     with asr.step("reading replicated item %s" % params["name"]):
         facts = item_facts(vault.find(params["name"]))
+    return validate_facts(asr, facts, params, clock=clock, pause=pause)
+
+
+def validate_facts(asr, facts, params, clock=time.monotonic, pause=time.sleep):
+    """The validation of the item of ``facts`` (read already), with ``params`` vm, port, wait_timeout, wait_sleep."""
     name = facts["friendly_name"] or facts["name"]
     if params["vm"] == "test":
         found = test_vm(asr, facts)
