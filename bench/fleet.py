@@ -27,7 +27,7 @@ import re
 import resource
 import sys
 
-from _benchlib import Checkout, Lab, count_requests, job_minutes, parse_time, parser, run_playbook, tail
+from _benchlib import Checkout, Lab, count_requests, job_minutes, parser, run_playbook, tail
 
 ACTION = re.compile(r"/replicationProtectedItems/([^/]+)/([A-Za-z]+)$", re.IGNORECASE)
 

@@ -16,7 +16,7 @@ description:
   - It runs on the controller (an action plugin of the same name), in the task's own process, for the whole play at once
     (C(run_once)) - one sign-in, one SDK import and one process instead of a module process per machine and per read.
   - The vault's items are listed once per phase, and each machine's stage is decided from where it stands (its C(next_stages),
-    as the stage roles decide it): a machine that is done already is skipped, a job that runs already is followed, never started
+    as the stage roles decide it) - a machine that is done already is skipped, a job that runs already is followed, never started
     twice.
   - The preflight is that of M(siterecovery.vmware.asr_preflight_info); what is per region (the vault's region, VM sizes, vCPU
     quotas) or per network is read once per run.
