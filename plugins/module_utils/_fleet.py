@@ -21,7 +21,6 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items imp
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import RECOVERY_POINT_CHOICES, STAGE_NAMES, STAGES, stages_after
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_summary import stage_record, state_words
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._failover_task import (
     committed_already,
@@ -32,6 +31,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._failover_task
 from ansible_collections.siterecovery.vmware.plugins.module_utils._fleet_follow import FleetFollower
 from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_azure import SharedPreflightReads
 from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_task import preflight_of
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vm_check import validate_facts
 
 # The stages each phase of the engine runs, in the cycle's order.
@@ -116,7 +116,7 @@ class Fleet:  # pylint: disable=too-many-instance-attributes
         self.params = asr.params
         self.clock = clock
         self.pause = pause
-        self.vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
+        self.vault = VaultGateway.of(asr)
         self.reads = SharedPreflightReads(asr)
         self._lock = threading.Lock()
         self._progress = progress

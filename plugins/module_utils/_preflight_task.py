@@ -15,7 +15,6 @@ import datetime
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts, points_summary
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight import (
     default_before,
@@ -26,6 +25,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight imp
 )
 from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_azure import PreflightReads
 from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_rules import RULES
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_client import HAS_PYVMOMI, VSphereClient
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_spec import check_vsphere_params
 
@@ -72,7 +72,7 @@ def preflight(asr):
         raise SiteRecoveryError("rpo_threshold must be 1 minute or more, not %d" % params["rpo_threshold"], code="InvalidParameter")
     if params["target_vm_size"] is not None and not params["target_vm_size"].strip():
         raise SiteRecoveryError("target_vm_size must name a VM size (for example Standard_D4s_v3) or be left out", code="InvalidParameter")
-    vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
+    vault = VaultGateway.of(asr)
     with asr.step("reading replicated item %s in vault %s" % (params["name"], asr.vault_name)):
         item = vault.find(params["name"])
     return preflight_of(asr, params, vault, item, PreflightReads(asr))

@@ -125,7 +125,7 @@ def test_the_list_starts_before_the_earliest_job_followed():
 
 class Session:
     params = dict(subscription_id="s")
-    vault_name = "vault-dr"
+    resource_group, vault_name = "rg-dr", "vault-dr"
 
     @staticmethod
     def step(_what):
