@@ -6,20 +6,14 @@ printing each boot group's and each machine's state at every read (as asr_wait d
 
 from __future__ import annotations
 
-from ansible.plugins.action import ActionBase
-
-from ansible_collections.siterecovery.vmware.plugins.action.asr_wait import run_on_controller
+from ansible_collections.siterecovery.vmware.plugins.action.asr_wait import ControllerAction
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_plans import JOB_REQUIRED_IF, JOB_SPEC, run_plan_job
 
 
-class ActionModule(ActionBase):
+class ActionModule(ControllerAction):
     """Run a recovery plan operation and follow its job, one line per read."""
 
-    TRANSFERS_FILES = False
-    _requires_connection = False
-
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp  # nothing is copied to a remote host
-        return run_on_controller(self, result, dict(JOB_SPEC, **WAIT_SPEC), JOB_REQUIRED_IF, run_plan_job)
+    OPTIONS = dict(JOB_SPEC, **WAIT_SPEC)
+    REQUIRED_IF = JOB_REQUIRED_IF
+    work = staticmethod(run_plan_job)

@@ -18,7 +18,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import wait_problems
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_wait import ARGUMENT_SPEC, REQUIRED_IF, wait
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_wait import ARGUMENT_SPEC, REQUIRED_IF as WAIT_REQUIRED_IF, wait
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import missing_libraries
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_session import AzureSession
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import azure_argument_spec, azure_options
@@ -68,13 +68,28 @@ def run_on_controller(action, result, options, required_if, work):
     return result
 
 
-class ActionModule(ActionBase):
-    """Follow a job, or wait for an item's condition, printing one line per read."""
+class ControllerAction(ActionBase):
+    """A task of the collection that runs in its worker process: ``OPTIONS`` (the module's spec) and ``REQUIRED_IF`` checked,
+    then ``work(session, progress=...)`` (shared by asr_wait, asr_recovery_plan_job and asr_fleet)."""
 
     TRANSFERS_FILES = False
     _requires_connection = False
+    OPTIONS = {}
+    REQUIRED_IF = []
+
+    @staticmethod
+    def work(session, progress=None):
+        raise NotImplementedError
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp  # nothing is copied to a remote host
-        return run_on_controller(self, result, ARGUMENT_SPEC, REQUIRED_IF, wait)
+        return run_on_controller(self, result, self.OPTIONS, self.REQUIRED_IF, self.work)
+
+
+class ActionModule(ControllerAction):
+    """Follow a job, or wait for an item's condition, printing one line per read."""
+
+    OPTIONS = ARGUMENT_SPEC
+    REQUIRED_IF = WAIT_REQUIRED_IF
+    work = staticmethod(wait)

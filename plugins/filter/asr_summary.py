@@ -27,9 +27,13 @@ def asr_failback_point_check(points, name, choice, failover_time, point_id=None)
     return _asr_summary.failback_point_check(name, points or [], choice, failover_time, point_id=point_id or None)
 
 
+def asr_stage_record(title, status, reason, job=None, seconds=0.0, extra=None):  # pylint: disable=too-many-arguments
+    return _asr_summary.stage_record(title, status, reason, job, seconds, extra)
+
+
 class FilterModule:
     """The summary's filters."""
 
     def filters(self):
         return dict(asr_summary=asr_summary, asr_summary_lines=asr_summary_lines, asr_state_words=asr_state_words,
-                    asr_failback_point_check=asr_failback_point_check)
+                    asr_failback_point_check=asr_failback_point_check, asr_stage_record=asr_stage_record)

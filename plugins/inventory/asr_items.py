@@ -91,12 +91,12 @@ import hashlib
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_auth import missing_libraries
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_session import AzureSession
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_spec import azure_argument_spec, azure_options, vault_id
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._inventory_facts import check_group_prefix, inventory_hosts
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
 AZURE_OPTIONS = tuple(azure_argument_spec(vault=True))
 
@@ -150,7 +150,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         session = AzureSession(params)
         try:
             with session.step("reading the replicated items of vault %s" % params["vault_name"]):
-                return VaultReader(session.client, params["resource_group"], params["vault_name"]).items()
+                return VaultGateway.of(session).items()
         except SiteRecoveryError as error:
             # The translated message says all ASR said; chaining would print the SDK's text of it again.
             raise AnsibleParserError("%s: %s" % (self.NAME, error.to_result()["msg"])) from None

@@ -14,26 +14,13 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import address, item_facts
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import JobWaiter, job_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import JOB_SCENARIOS, OPERATION_OF_ACTION, refusal
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll, PollTimeout, send_until_taken
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
-# The SDK method of each action, and the job scenario names that mean "this action is running".
-SDK_METHODS = {
-    "unplannedFailover": "begin_unplanned_failover",
-    "plannedFailover": "begin_planned_failover",
-    "failoverCommit": "begin_failover_commit",
-    "applyRecoveryPoint": "begin_apply_recovery_point",
-    "reProtect": "begin_reprotect",
-    "failoverCancel": "begin_failover_cancel",
-    "repairReplication": "begin_repair_replication",
-    "testFailover": "begin_test_failover",
-    "testFailoverCleanup": "begin_test_failover_cleanup",
-    "update": "begin_update",  # PATCH of the item (its recovery VM's properties)
-}
 # How long to look for the job of a POST whose answer was lost, and how often, in seconds.
 ATTACH_SECONDS = 30
 ATTACH_INTERVAL = 2
@@ -66,13 +53,16 @@ def state_summary(facts):
 class ItemAction:  # pylint: disable=too-many-instance-attributes
     """One action on one item, from an AsrModule's options."""
 
-    def __init__(self, asr, item_name, clock=time.monotonic, pause=time.sleep):
+    def __init__(self, asr, item_name, clock=time.monotonic, pause=time.sleep, item=None):  # pylint: disable=too-many-arguments
+        """``item``: the item as read already (the fleet engine lists the vault once for every machine); else it is found by name."""
         self.asr = asr
         self.clock = clock
         self.pause = pause
-        self.vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
-        with asr.step("finding replicated item %s in vault %s" % (item_name, asr.vault_name)):
-            self.item = self.vault.find(item_name)
+        self.vault = VaultGateway.of(asr)
+        if item is None:
+            with asr.step("finding replicated item %s in vault %s" % (item_name, asr.vault_name)):
+                item = self.vault.find(item_name)
+        self.item = item
         self.before = item_facts(self.item)
         self.name = self.before["friendly_name"] or self.item["name"]
 
@@ -145,10 +135,7 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
 
     def send(self, action, body, hook):
         """POST ``action`` on the item once (no polling); ``hook`` gets the raw answer."""
-        method = getattr(self.asr.client.replication_protected_items, SDK_METHODS[action])
-        fabric, container, name = address(self.item)
-        args = [self.asr.resource_group, self.asr.vault_name, fabric, container, name] + ([] if body is None else [body])
-        method(*args, polling=False, raw_response_hook=hook)
+        self.vault.send_item_action(self.item, action, body, hook)
 
     def _refused(self, action, error, done):
         """After ASR refused the POST of ``action``: return the job of another run that started the same action since the

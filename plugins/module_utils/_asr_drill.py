@@ -13,9 +13,9 @@ from __future__ import annotations
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FAILBACK_PROVIDERS, FORWARD_PROVIDERS, StateError, recovery_point_input
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_vm import read_vm, vm_id
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
 COMMENTS_LIMIT = 1024
 NETWORK_TYPES = {"vm_network": "VmNetworkAsInput", "none": "NoNetworkAttachAsInput"}
@@ -88,7 +88,7 @@ def test_vm(asr, facts, job_facts=None):
         if not drill.get("id") or drill.get("scenario") != "TestFailover":
             return None
         with asr.step("reading the test failover job %s" % drill["id"]):
-            job = VaultReader(asr.client, asr.resource_group, asr.vault_name).job(drill["id"])
+            job = VaultGateway.of(asr).job(drill["id"])
     name = test_vm_name(job)
     group = (facts.get("recovery_vm") or {}).get("resource_group_id")
     if not name or not group:

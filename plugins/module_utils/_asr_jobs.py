@@ -128,15 +128,23 @@ class JobWaiter:
                                progress=self.progress, failed=self.failed)
         except PollTimeout as out:
             raise wait_timeout_error(context, job_id, out, self.timeout_option) from None
-        if facts["state"] in ("Failed", "Cancelled"):
-            raise job_error(facts, context)
-        if facts["state"] == "Suspended":
-            raise SiteRecoveryError(
-                "%s: job %s (%s) is suspended at task '%s' and waits for someone to resume it" % (
-                    context, facts["id"], facts["operation"], facts["current_task"]),
-                code="JobSuspended", recommended_action="Resume the job (portal, or the ASR API) once the condition it waits for is met",
-                job=facts)
+        error = ended_error(facts, context)
+        if error:
+            raise error
         return facts
+
+
+def ended_error(facts, context):
+    """The SiteRecoveryError of a job that has stopped without success (failed, cancelled, suspended); None when it succeeded."""
+    if facts["state"] in ("Failed", "Cancelled"):
+        return job_error(facts, context)
+    if facts["state"] == "Suspended":
+        return SiteRecoveryError(
+            "%s: job %s (%s) is suspended at task '%s' and waits for someone to resume it" % (
+                context, facts["id"], facts["operation"], facts["current_task"]),
+            code="JobSuspended", recommended_action="Resume the job (portal, or the ASR API) once the condition it waits for is met",
+            job=facts)
+    return None
 
 
 def wait_timeout_error(context, job_id, out, timeout_option="wait_timeout"):

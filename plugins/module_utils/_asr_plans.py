@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Recovery plans, the workflows: read, save (create or update), delete, and run a plan operation (docs/recovery_plans.md).
 
-Private to the collection. Reads go through the vault gateway (``VaultReader``); a plan operation is an
+Private to the collection. Reads and writes go through the vault gateway (``VaultGateway``); a plan operation is an
 :class:`ItemAction` whose target is the plan: the same refusals first, attach to a running job, one POST with
 the lost-answer handling, and one wait (``JobWaiter``, one ``Poll``), here with a line per read that gives
 each boot group's and each machine's state from the plan job's tasks.
@@ -19,14 +19,10 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs impo
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_plan_body import (
     PLAN_POINT_CHOICES, PlanError, comparable, done_message, group_progress, member_refusals, multi_vm_problems, operation_body, plan_action,
     plan_facts, plan_groups, progress_line)
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import send_until_taken
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
-# The plan action -> the SDK method of replication_recovery_plans.
-SDK_METHODS = {"unplannedFailover": "begin_unplanned_failover", "plannedFailover": "begin_planned_failover", "testFailover": "begin_test_failover",
-               "testFailoverCleanup": "begin_test_failover_cleanup", "failoverCommit": "begin_failover_commit",
-               "failoverCancel": "begin_failover_cancel"}
 COMMON_ACTION_SPEC = dict(name=dict(type="str", required=True), position=dict(type="str", default="after", choices=["before", "after"]),
                           failover_types=dict(type="list", elements="str", choices=["unplanned_failover", "planned_failover", "test_failover"],
                                               default=["unplanned_failover", "planned_failover", "test_failover"]))
@@ -64,7 +60,7 @@ def _members(plan, items):
 
 def plan_info(asr):
     """asr_recovery_plan_info: one plan (``name``) or all, with their members named."""
-    vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
+    vault = VaultGateway.of(asr)
     with asr.step("listing the replicated items of vault %s" % asr.vault_name):
         items = vault.items()
     name = asr.params.get("name")
@@ -73,13 +69,14 @@ def plan_info(asr):
     return dict(changed=False, recovery_plans=[plan_facts(p, items) for p in plans if p])
 
 
-def _send_plan(asr, method, args, context):
-    """One write of a plan (PUT or DELETE), re-sent only after Resource Manager's 429 (not taken); the id of the job its 202 names."""
+def _send_plan(asr, write, context):
+    """One write of a plan (``write(hook)``: the gateway's PUT or DELETE), re-sent only after Resource Manager's 429 (not taken);
+    the id of the job its 202 names."""
     answer = {}
 
     def send_once():
         with asr.step(context):
-            method(*args, polling=False, raw_response_hook=lambda response: answer.update(headers=response.http_response.headers))
+            write(lambda response: answer.update(headers=response.http_response.headers))
 
     send_until_taken(send_once, context, asr.params.get("wait_timeout") or THROTTLED_SECONDS)
     job_id = job_id_of(answer.get("headers") or {})
@@ -92,8 +89,7 @@ def save_plan(asr):
     """asr_recovery_plan: create, update or delete a plan; check mode and diff."""
     params = asr.params
     name = params["name"]
-    vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
-    operations = asr.client.replication_recovery_plans
+    vault = VaultGateway.of(asr)
     with asr.step("reading recovery plan %s of vault %s" % (name, asr.vault_name)):
         current = vault.plan(name)
     with asr.step("listing the replicated items of vault %s" % asr.vault_name):
@@ -107,7 +103,7 @@ def save_plan(asr):
         if before["current_job"]:
             raise SiteRecoveryError("recovery plan %s runs a %s job (%s); wait for it and run again" % (
                 name, before["current_job"]["scenario"], before["current_job"]["id"]), code="OperationInProgress")
-        job_id = _send_plan(asr, operations.begin_delete, [asr.resource_group, asr.vault_name, name], "deleting recovery plan %s" % name)
+        job_id = _send_plan(asr, lambda hook: vault.delete_plan(name, hook), "deleting recovery plan %s" % name)
         job = _wait_job(asr, vault, job_id, "deleting recovery plan %s" % name)
         return dict(changed=True, recovery_plan=None, job=job, diff=dict(before=before, after=None))
     if not params.get("groups"):
@@ -133,15 +129,13 @@ def save_plan(asr):
         fabric_id = members[0]["id"].split("/replicationProtectionContainers/")[0]  # the members' fabric (the source site)
         body = dict(properties=dict(primaryFabricId=fabric_id, recoveryFabricId="Microsoft Azure", failoverDeploymentModel="ResourceManager",
                                     groups=groups))
-        method = operations.begin_create
     else:
         if before["current_job"]:
             raise SiteRecoveryError("recovery plan %s runs a %s job (%s); wait for it and run again" % (
                 name, before["current_job"]["scenario"], before["current_job"]["id"]), code="OperationInProgress")
-        body = dict(properties=dict(groups=groups))
-        method = operations.begin_create  # PUT: ASR's update (PATCH) takes the same groups; a PUT replaces them as one
+        body = dict(properties=dict(groups=groups))  # PUT: ASR's update (PATCH) takes the same groups; a PUT replaces them as one
     context = "%s recovery plan %s" % ("updating" if current else "creating", name)
-    job_id = _send_plan(asr, method, [asr.resource_group, asr.vault_name, name, body], context)
+    job_id = _send_plan(asr, lambda hook: vault.put_plan(name, body, hook), context)
     job = _wait_job(asr, vault, job_id, context)
     with asr.step("reading recovery plan %s" % name):
         saved = vault.plan(name)
@@ -156,7 +150,7 @@ class PlanAction(ItemAction):
         self.asr = asr
         self.clock = clock
         self.pause = pause
-        self.vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
+        self.vault = VaultGateway.of(asr)
         self.name = plan_name
         with asr.step("reading recovery plan %s of vault %s" % (plan_name, asr.vault_name)):
             plan = self.vault.plan(plan_name)
@@ -174,9 +168,7 @@ class PlanAction(ItemAction):
         return plan_facts(plan or dict(name=self.name), self.items)
 
     def send(self, action, body, hook):
-        method = getattr(self.asr.client.replication_recovery_plans, SDK_METHODS[action])
-        args = [self.asr.resource_group, self.asr.vault_name, self.name] + ([] if body is None else [body])
-        method(*args, polling=False, raw_response_hook=hook)
+        self.vault.send_plan_action(self.name, action, body, hook)
 
     def members_now(self):
         with self.asr.step("listing the replicated items of vault %s" % self.asr.vault_name):

@@ -19,6 +19,7 @@ import datetime
 import ipaddress
 import re
 
+from ansible_collections.siterecovery.vmware.plugins.module_utils import _api_versions as versions
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import parse_time
 
 DOCS = "https://learn.microsoft.com/azure/site-recovery/"
@@ -433,7 +434,7 @@ def deployment_template(image):
     else:
         reference = dict(publisher=image["publisher"], offer=image["offer"], sku=image["sku"], version=image.get("version") or "latest")
     vm = {
-        "type": "Microsoft.Compute/virtualMachines", "apiVersion": "2024-03-01", "name": "[parameters('processServerName')]",
+        "type": "Microsoft.Compute/virtualMachines", "apiVersion": versions.COMPUTE, "name": "[parameters('processServerName')]",
         "location": "[parameters('location')]", "tags": {"asr-role": "process-server"},
         "dependsOn": ["[resourceId('Microsoft.Network/networkInterfaces', variables('nicName'))]"],
         "properties": {
@@ -447,7 +448,7 @@ def deployment_template(image):
     if image.get("plan"):
         vm["plan"] = dict((k, image["plan"][k]) for k in ("name", "publisher", "product"))
     nic = {
-        "type": "Microsoft.Network/networkInterfaces", "apiVersion": "2024-01-01", "name": "[variables('nicName')]",
+        "type": "Microsoft.Network/networkInterfaces", "apiVersion": versions.NETWORK, "name": "[variables('nicName')]",
         "location": "[parameters('location')]",
         "properties": {"ipConfigurations": [{"name": "ipconfig1", "properties": {
             "subnet": {"id": "[parameters('subnetId')]"},

@@ -349,3 +349,13 @@ def summary_lines(document):
     for failed in document.get("reads_failed") or []:
         lines.append("read failed: %s: %s" % (failed.get("read"), failed.get("error")))
     return lines
+
+
+def stage_record(title, status, reason, job=None, seconds=0.0, extra=None):  # pylint: disable=too-many-arguments
+    """One stage of one machine as the run records it (roles/asr/tasks/finish.yml, and the fleet engine): status, reason, its job's
+    id, state, times, seconds and recovery point, the stage's wall seconds, and what ``extra`` adds."""
+    job = job or {}
+    found = dict(title=title, status=status, reason=reason, job_id=job.get("id"), job_state=job.get("state"), job_start=job.get("start_time"),
+                 job_end=job.get("end_time"), job_seconds=job.get("seconds"), recovery_point=job.get("recovery_point"), seconds=seconds)
+    found.update(extra or {})
+    return found

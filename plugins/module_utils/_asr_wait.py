@@ -14,9 +14,9 @@ import time
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC, JobWaiter, parse_time
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll, PollTimeout
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
 # A wait's reads are sent once each (no retry by the transport): the wait's Poll reads again at its interval, and a read
 # that failed is one line of the wait's output, instead of up to a minute of silent retries inside one read.
@@ -95,7 +95,7 @@ def wait(asr, progress=None, clock=time.monotonic, pause=time.sleep):
     ``progress(line)`` is given a line after each read (the action plugin prints it).
     """
     params = asr.params
-    vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
+    vault = VaultGateway.of(asr)
     started = clock()
     if params["wait_for"] == "job":
         label = params["label"] or "job %s" % params["job_id"]

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import traceback
 
+from ansible_collections.siterecovery.vmware.plugins.module_utils._api_versions import RECOVERY_SERVICES
+
 try:
     from azure.identity import (
         AzureCliCredential,
@@ -177,4 +179,5 @@ def build_site_recovery_client(credential, subscription_id, cloud):
         credential_scopes=[cloud.audience + "/.default"],
         user_agent=COLLECTION_USER_AGENT,
         retry_policy=ReadRetryPolicy(**RETRY_SETTINGS),
+        api_version=RECOVERY_SERVICES,
     )

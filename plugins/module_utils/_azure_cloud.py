@@ -14,6 +14,8 @@ from __future__ import annotations
 import collections
 import os
 
+from ansible_collections.siterecovery.vmware.plugins.module_utils._api_versions import CLOUD_METADATA
+
 CloudEndpoints = collections.namedtuple(
     "CloudEndpoints",
     ["name", "resource_manager", "authority_host", "audience", "known_authority"],
@@ -56,9 +58,8 @@ KNOWN_CLOUDS = {
     ),
 }
 
-# The metadata document's api-version: 2022-09-01 answers with the full cloud
-# list on Azure; Azure Stack Hub answers 1.0 with its short form.
-METADATA_API_VERSIONS = ("2022-09-01", "1.0")
+# The metadata document's api-versions, tried in order (_api_versions.CLOUD_METADATA).
+METADATA_API_VERSIONS = CLOUD_METADATA
 
 
 class CloudConfigError(Exception):

@@ -4,21 +4,12 @@
 """An Azure VM as a failover or a drill leaves it: its power state and private IP address, read through ARM.
 
 Private to the collection. The VM (with its instance view) names its network interfaces; the primary one carries
-the private address. Reads go through the Site Recovery client's pipeline (_arm.py).
+the private address. Reads go through the vault gateway (_vault_gateway.py).
 """
 
 from __future__ import annotations
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import arm_request
-from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
-
-try:
-    from azure.core.rest import HttpRequest
-except ImportError:  # the modules report the missing SDK before any call
-    HttpRequest = None
-
-COMPUTE_API_VERSION = "2024-03-01"
-NETWORK_API_VERSION = "2024-01-01"
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
 
 def vm_id(resource_group_id, name):
@@ -46,23 +37,15 @@ def private_ip(nic):
 
 def read_vm(asr, arm_id):
     """The VM's facts (id, name, power_state, private_ip, os_type), or None when Azure has no such VM (404)."""
-    try:
-        with asr.step("reading Azure VM %s" % arm_id.rsplit("/", 1)[-1]):
-            document = _get(asr, arm_id, COMPUTE_API_VERSION, expand="instanceView")
-    except SiteRecoveryError as error:
-        if error.status == 404:
-            return None
-        raise
+    gateway = VaultGateway.of(asr)
+    with asr.step("reading Azure VM %s" % arm_id.rsplit("/", 1)[-1]):
+        document = gateway.azure_vm(arm_id, expand="instanceView")
+    if document is None:
+        return None
     facts = dict(id=document.get("id"), name=document.get("name"), power_state=power_state(document), private_ip=None,
                  os_type=(((document.get("properties") or {}).get("storageProfile") or {}).get("osDisk") or {}).get("osType"))
     nic_id = primary_nic_id(document)
     if nic_id:
         with asr.step("reading the network interface of Azure VM %s" % facts["name"]):
-            facts["private_ip"] = private_ip(arm_request(asr.client, "GET", nic_id, NETWORK_API_VERSION) or {})
+            facts["private_ip"] = private_ip(gateway.network_interface(nic_id) or {})
     return facts
-
-
-def _get(asr, path, api_version, expand):
-    response = asr.client.send_request(HttpRequest("GET", path, params={"api-version": api_version, "$expand": expand}))
-    response.raise_for_status()
-    return response.json()

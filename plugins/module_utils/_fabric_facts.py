@@ -10,6 +10,7 @@ those of the recorded fabrics (docs/architecture.md, "What each step sends").
 
 from __future__ import annotations
 
+from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._facts import (
     HEALTH_ERROR_FIELDS,
     pick,
@@ -187,6 +188,44 @@ def matches(fabric, name):
     wanted = name.lower()
     properties = fabric.get("properties") or {}
     return wanted in ((fabric.get("name") or "").lower(), (properties.get("friendlyName") or "").lower())
+
+
+# The fabrics a task on premises works with: configuration servers and replication appliances (the ones with process servers).
+ONPREM_FABRIC_TYPES = ("VMware", "InMageRcm")
+CONFIGURATION_SERVER = ("VMware",)
+
+
+def _instance_type(fabric):
+    return ((fabric.get("properties") or {}).get("customDetails") or {}).get("instanceType")
+
+
+def _names(fabrics):
+    """"name (friendly name)" of each fabric: what ``fabric`` may be set to."""
+    return ", ".join(sorted("%s (%s)" % (f.get("name"), (f.get("properties") or {}).get("friendlyName")) for f in fabrics))
+
+
+def named_fabrics(fabrics, wanted, vault_name):
+    """The fabrics ``wanted`` names (ARM or friendly name), or all of them when ``wanted`` is empty; FabricNotFound, naming
+    the vault's fabrics, when a name matches none."""
+    if not wanted:
+        return list(fabrics)
+    chosen = [f for f in fabrics if matches(f, wanted)]
+    if not chosen:
+        raise SiteRecoveryError("No fabric named %r in vault %s; it has: %s" % (wanted, vault_name, _names(fabrics) or "no fabric"),
+                                code="FabricNotFound")
+    return chosen
+
+
+def choose_fabric(fabrics, wanted, vault_name, default_types=ONPREM_FABRIC_TYPES):
+    """The one configuration server or appliance a task works on: the one ``wanted`` names, else the vault's only fabric of
+    ``default_types`` (None when it has none: what that means is the caller's). FabricNotFound for a name that matches none,
+    FabricAmbiguous when the name or the default fits several."""
+    onprem = [f for f in fabrics if _instance_type(f) in ONPREM_FABRIC_TYPES]
+    chosen = named_fabrics(onprem, wanted, vault_name) if wanted else [f for f in onprem if _instance_type(f) in default_types]
+    if len(chosen) > 1:
+        raise SiteRecoveryError("Vault %s has several configuration servers and appliances (%s): set fabric" % (vault_name, _names(chosen)),
+                                code="FabricAmbiguous")
+    return chosen[0] if chosen else None
 
 
 VCENTER_FIELDS = (("name", "friendlyName"), ("ip_address", "ipAddress"), ("port", "port"), ("last_heartbeat", "lastHeartbeat"),

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import datetime
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import arm_list, arm_request
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import address, item_facts, point_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_process_server import checked, network_address, process_servers
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FAILBACK_PROVIDER_OF, FORWARD_PROVIDER_OF
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import fabric_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._failback_plan import (
@@ -32,11 +30,9 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._failback_plan
 )
 from ansible_collections.siterecovery.vmware.plugins.module_utils._master_target_checks import check
 from ansible_collections.siterecovery.vmware.plugins.module_utils._master_target_task import find_master_target, inspect, protected_machine
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_client import HAS_PYVMOMI, VSphereClient, vsphere_error
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_spec import check_vsphere_params
-
-NETWORK_API_VERSION = "2024-01-01"
-OFFAZURE_API_VERSION = "2023-06-06"
 
 
 def option_problems(params):
@@ -53,12 +49,12 @@ def option_problems(params):
     return problems
 
 
-def read_network(asr, params):
+def read_network(asr, vault, params):
     """The address prefixes of the Azure network the failback's process server runs in."""
     group, name, network_id = network_address(dict(azure_network=params["azure_network"], azure_resource_group=params["azure_resource_group"]),
                                               asr.params["subscription_id"])
     with asr.step("reading Azure network %s in resource group %s" % (name, group)):
-        document = arm_request(asr.client, "GET", network_id, NETWORK_API_VERSION)
+        document = vault.network(network_id)
     return ((document.get("properties") or {}).get("addressSpace") or {}).get("addressPrefixes") or []
 
 
@@ -102,7 +98,7 @@ def run(asr):
     if problems:
         raise SiteRecoveryError("nothing was sent: " + "; ".join(problems), code="InvalidParameter")
     plan = Plan(params["name_prefix"])
-    vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
+    vault = VaultGateway.of(asr)
     with asr.step("reading replicated item %s in vault %s" % (params["name"], asr.vault_name)):
         document = vault.find(params["name"])
     item = item_facts(document)
@@ -132,18 +128,13 @@ def run(asr):
 
 def decide(asr, plan, vault, document, item, stages):
     params = asr.params
-    fabric_name, container, _name = address(document)
-    client, group, vault_name = asr.client, asr.resource_group, asr.vault_name
-    with asr.step("reading fabric %s, its container mappings and the vault's policies" % fabric_name):
-        fabric_document = client.replication_fabrics.get(group, vault_name, fabric_name).as_dict()
-        mappings = [m.as_dict() for m in client.replication_protection_container_mappings.list_by_replication_protection_containers(
-            group, vault_name, fabric_name, container)]
-        policies = [p.as_dict() for p in client.replication_policies.list(group, vault_name)]
+    with asr.step("reading fabric %s, its container mappings and the vault's policies" % address(document)[0]):
+        fabric_document, mappings, policies = vault.protection_of(document)
     custom = fabric_document["properties"]["customDetails"]
     fabric = fabric_facts(fabric_document)
     generation = item["generation"]
     now = datetime.datetime.now(datetime.timezone.utc)
-    prefixes = read_network(asr, params) if generation == "classic" and params["azure_network"] else None
+    prefixes = read_network(asr, vault, params) if generation == "classic" and params["azure_network"] else None
     servers = checked(process_servers(fabric, now, prefixes), process_server_params(params), generation)
     reprotect_pending = "reprotect_to_onprem" in stages
     failback_provider = FAILBACK_PROVIDER_OF[item["provider"]]
@@ -155,7 +146,7 @@ def decide(asr, plan, vault, document, item, stages):
         points = None if reprotect_pending else [point_facts(p) for p in vault.points(document)]
         decide_recovery_point(plan, failback_provider, params, policy_id, policies, reprotect_pending, points)
     if "reprotect_to_azure" in stages:
-        decide_to_azure(asr, plan, item, custom, mappings, policies, servers, failback_provider)
+        decide_to_azure(asr, plan, vault, item, custom, mappings, policies, servers, failback_provider)
 
 
 def decide_onprem(asr, plan, item, custom, fabric, mappings, policies, servers, now):
@@ -186,7 +177,7 @@ def decide_onprem(asr, plan, item, custom, fabric, mappings, policies, servers, 
     return policy
 
 
-def decide_to_azure(asr, plan, item, custom, mappings, policies, servers, failback_provider):
+def decide_to_azure(asr, plan, vault, item, custom, mappings, policies, servers, failback_provider):
     params = asr.params
     back = with_provider(item, failback_provider)
     process_server = decide_reprotect_to_azure_process_server(plan, servers, params["reprotect_process_server"], item["generation"])
@@ -195,7 +186,7 @@ def decide_to_azure(asr, plan, item, custom, mappings, policies, servers, failba
     accounts = []
     if failback_provider == "InMageRcmFailback" and params["reprotect_run_as_account"]:
         with asr.step("reading the run-as accounts of the VMware site"):
-            accounts = arm_list(asr.client, custom["vmwareSiteId"] + "/runasaccounts", OFFAZURE_API_VERSION)
+            accounts = vault.run_as_accounts(custom["vmwareSiteId"])
     options = dict(process_server=process_server, run_as_account=params["reprotect_run_as_account"] or None, policy=params["replication_policy"] or None)
     policy = validate_reprotect(plan, "reprotect_to_azure", back, custom, mappings, policies, options, accounts)
     if policy is None:

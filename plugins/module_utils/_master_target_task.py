@@ -16,9 +16,9 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils import _master_target_checks as rules
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
-from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import fabric_facts, matches
+from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import CONFIGURATION_SERVER, fabric_facts
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_client import HAS_PYVMOMI, PYVMOMI_IMPORT_ERROR, VSphereClient, vsphere_error
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_spec import check_vsphere_params
 
@@ -32,28 +32,19 @@ def asr_wanted(params):
 def read_asr(asr):
     """The configuration server's master target records, and the protected item's facts."""
     params = asr.params
+    gateway = VaultGateway.of(asr)
     with asr.step("listing the fabrics of vault %s" % asr.vault_name):
-        fabrics = [f.as_dict() for f in asr.client.replication_fabrics.list(asr.resource_group, asr.vault_name)]
-    if params["fabric"]:
-        chosen = [f for f in fabrics if matches(f, params["fabric"])]
-        if not chosen:
-            raise SiteRecoveryError("No fabric named %r in vault %s; it has: %s" % (params["fabric"], asr.vault_name, ", ".join(
-                (f.get("properties") or {}).get("friendlyName") or f["name"] for f in fabrics) or "none"), code="FabricNotFound")
-    else:
-        chosen = [f for f in fabrics if ((f.get("properties") or {}).get("customDetails") or {}).get("instanceType") == "VMware"]
-    facts = [fabric_facts(f) for f in chosen]
-    if len(facts) != 1 or facts[0]["generation"] != "classic":
-        kinds = ", ".join("%s (%s)" % (f["friendly_name"], f["kind"]) for f in (facts or [fabric_facts(f) for f in fabrics])) or "none"
-        if len(facts) > 1:
-            raise SiteRecoveryError("Vault %s has several configuration servers (%s): set fabric" % (asr.vault_name, kinds), code="FabricAmbiguous")
-        raise SiteRecoveryError("Vault %s has no configuration server (classic fabric) for this master target: %s. A modernized replication appliance "
-                                "has no master target; its reprotect agent writes the failback" % (asr.vault_name, kinds), code="NoMasterTargets")
+        fabric = gateway.choose_fabric(params["fabric"], default_types=CONFIGURATION_SERVER)
+    facts = fabric_facts(fabric) if fabric else None
+    if facts is None or facts["generation"] != "classic":
+        raise SiteRecoveryError("Vault %s has no configuration server (classic fabric) for this master target%s. A modernized replication appliance "
+                                "has no master target; its reprotect agent writes the failback"
+                                % (asr.vault_name, ": %s is a %s" % (facts["friendly_name"], facts["kind"]) if facts else ""), code="NoMasterTargets")
     item = None
     if params["protected_item"]:
-        reader = VaultReader(asr.client, asr.resource_group, asr.vault_name)
         with asr.step("finding replicated item %s in vault %s" % (params["protected_item"], asr.vault_name)):
-            item = item_facts(reader.find(params["protected_item"]))
-    return facts[0], item
+            item = item_facts(gateway.find(params["protected_item"]))
+    return facts, item
 
 
 def protected_machine(params, item):

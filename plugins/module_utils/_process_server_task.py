@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import arm_request
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_process_server import (
     DEPLOYMENT_ENDED,
     ProcessServerError,
@@ -30,11 +29,9 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_process_s
     summary,
 )
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
-from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import fabric_facts, matches
+from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import fabric_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll
-
-NETWORK_API_VERSION = "2024-01-01"
-RESOURCES_API_VERSION = "2024-03-01"
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
 
 class ProcessServerTask:
@@ -42,6 +39,7 @@ class ProcessServerTask:
 
     def __init__(self, asr):
         self.asr = asr
+        self.gateway = VaultGateway.of(asr)
         self.params = asr.params
         self.location = effective_location(self.params)
         self.fabric_name = None
@@ -54,26 +52,18 @@ class ProcessServerTask:
         asr = self.asr
         if self.fabric_name:
             with asr.step("reading fabric %s" % self.fabric_name):
-                return fabric_facts(asr.client.replication_fabrics.get(asr.resource_group, asr.vault_name, self.fabric_name).as_dict())
+                return fabric_facts(self.gateway.fabric(self.fabric_name))
         with asr.step("listing the fabrics of vault %s in resource group %s" % (asr.vault_name, asr.resource_group)):
-            fabrics = [fabric_facts(f.as_dict()) for f in asr.client.replication_fabrics.list(asr.resource_group, asr.vault_name)]
-        onprem = [f for f in fabrics if f["generation"] in ("classic", "modernized")]
-        wanted = self.params["fabric"]
-        if wanted:
-            chosen = [f for f in onprem if matches(dict(name=f["name"], properties=dict(friendlyName=f["friendly_name"])), wanted)]
-        else:
-            chosen = onprem if len(onprem) == 1 else []
-        if len(chosen) != 1:
-            names = ", ".join(sorted("%s (%s)" % (f["friendly_name"], f["kind"]) for f in onprem)) or "none"
-            raise SiteRecoveryError("%s; the vault has these configuration servers and appliances: %s"
-                                    % ("No fabric named %r" % wanted if wanted else "Several fabrics: set fabric", names), code="FabricNotFound")
-        self.fabric_name = chosen[0]["name"]
-        return chosen[0]
+            chosen = self.gateway.choose_fabric(self.params["fabric"])
+        if chosen is None:
+            raise SiteRecoveryError("Vault %s has no configuration server or replication appliance" % asr.vault_name, code="FabricNotFound")
+        self.fabric_name = chosen["name"]
+        return fabric_facts(chosen)
 
     def read_network(self):
         group, name, network_id = network_address(self.params, self.asr.params["subscription_id"])
         with self.asr.step("reading Azure network %s in resource group %s" % (name, group)):
-            document = arm_request(self.asr.client, "GET", network_id, NETWORK_API_VERSION)
+            document = self.gateway.network(network_id)
         properties = document.get("properties") or {}
         self.network = dict(id=document.get("id") or network_id, name=document.get("name") or name, group=group, location=document.get("location"),
                             prefixes=(properties.get("addressSpace") or {}).get("addressPrefixes") or [],
@@ -101,12 +91,9 @@ class ProcessServerTask:
 
     def read_deployment(self):
         with self.asr.step("reading deployment %s" % self.deployment_id.rsplit("/", 1)[1]):
-            try:
-                document = arm_request(self.asr.client, "GET", self.deployment_id, RESOURCES_API_VERSION)
-            except Exception as exc:  # pylint: disable=broad-except  # a 404 is "not deployed yet"; the rest is raised
-                if getattr(exc, "status_code", None) == 404:
-                    return None
-                raise
+            document = self.gateway.deployment(self.deployment_id)
+        if document is None:  # not deployed yet
+            return None
         self.deployment = deployment_facts(document)
         return self.deployment
 
@@ -118,7 +105,7 @@ class ProcessServerTask:
         body = deployment_body(self.params, self.vm_name, subnet.get("id") or "%s/subnets/%s" % (self.network["id"], self.params["subnet"]),
                                self.network["location"])
         with self.asr.step("deploying process server VM %s (deployment %s)" % (self.vm_name, self.deployment_id.rsplit("/", 1)[1])):
-            document = arm_request(self.asr.client, "PUT", self.deployment_id, RESOURCES_API_VERSION, body)
+            document = self.gateway.put_deployment(self.deployment_id, body)
         self.deployment = deployment_facts(document)
 
     def wait_deployment(self):

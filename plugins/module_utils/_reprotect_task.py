@@ -10,7 +10,6 @@ Private to the collection. The choices (which master target, process server, pol
 
 from __future__ import annotations
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import arm_list
 from ansible_collections.siterecovery.vmware.plugins.module_utils._arm_ids import arm_id_problem
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction, Overtaken
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import address
@@ -21,24 +20,19 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_wait impo
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll
 
-OFFAZURE_API_VERSION = "2023-06-06"
 RESOLVED_OPTIONS = ("master_target", "process_server", "datastore", "retention_drive", "run_as_account", "appliance", "log_storage_account_id",
                     "policy")
 
 
 def read_inputs(asr, action):
     """(the inputs of reprotect_body, the policy chosen), from the fabric, the mappings and the policies; refuses bad options before any write."""
-    client, group, vault = asr.client, asr.resource_group, asr.vault_name
-    fabric, container, _name = address(action.item)
-    with asr.step("reading fabric %s, its container mappings and the vault's policies" % fabric):
-        custom = client.replication_fabrics.get(group, vault, fabric).as_dict()["properties"]["customDetails"]
-        mappings = [m.as_dict() for m in client.replication_protection_container_mappings.list_by_replication_protection_containers(
-            group, vault, fabric, container)]
-        policies = [p.as_dict() for p in client.replication_policies.list(group, vault)]
+    with asr.step("reading fabric %s, its container mappings and the vault's policies" % address(action.item)[0]):
+        fabric, mappings, policies = action.vault.protection_of(action.item)
+    custom = fabric["properties"]["customDetails"]
     accounts = []
     if action.before["provider"] == "InMageRcmFailback" and asr.params["run_as_account"]:
         with asr.step("reading the run-as accounts of the VMware site"):
-            accounts = arm_list(client, custom["vmwareSiteId"] + "/runasaccounts", OFFAZURE_API_VERSION)
+            accounts = action.vault.run_as_accounts(custom["vmwareSiteId"])
     options = dict((k, asr.params[k]) for k in RESOLVED_OPTIONS)
     try:
         return reprotect_inputs(action.before, custom, mappings, policies, options, accounts)

@@ -16,10 +16,10 @@ import time
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_drill import test_vm
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_vm import read_vm, vm_id
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._poll import Poll, PollTimeout
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
 PORTS = {"Linux": 22, "Windows": 3389}
 
@@ -61,9 +61,14 @@ def checks_of(vm, port, problem):
 
 def validate(asr, clock=time.monotonic, pause=time.sleep):
     params = asr.params
-    vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
+    vault = VaultGateway.of(asr)
     with asr.step("reading replicated item %s" % params["name"]):
         facts = item_facts(vault.find(params["name"]))
+    return validate_facts(asr, facts, params, clock=clock, pause=pause)
+
+
+def validate_facts(asr, facts, params, clock=time.monotonic, pause=time.sleep):
+    """The validation of the item of ``facts`` (read already), with ``params`` vm, port, wait_timeout, wait_sleep."""
     name = facts["friendly_name"] or facts["name"]
     if params["vm"] == "test":
         found = test_vm(asr, facts)

@@ -48,17 +48,14 @@ job:
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
+from ansible_collections.siterecovery.vmware.plugins.module_utils._failover_task import committed_already
 
 
 def commit(asr):
     action = ItemAction(asr, asr.params["name"])
 
-    def unchanged(facts):
-        if facts["stage"] == "committed":
-            return "%s is committed already (%s)" % (action.name, facts["protection_state"])
-        return None
-
-    return action.perform("failoverCommit", "committing %s" % action.name, "commit the failover of %s" % action.name, unchanged)
+    return action.perform("failoverCommit", "committing %s" % action.name, "commit the failover of %s" % action.name,
+                          lambda facts: committed_already(action.name, facts))
 
 
 def main():

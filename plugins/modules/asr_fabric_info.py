@@ -157,31 +157,21 @@ vault_id:
 """
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
-from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
-from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import fabric_facts, matches, vcenter_facts
+from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import fabric_facts, vcenter_facts
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
 
 def list_fabrics(asr):
     """Read the vault's fabrics and return the module result."""
+    gateway = VaultGateway.of(asr)
     with asr.step("listing the fabrics of vault %s in resource group %s" % (asr.vault_name, asr.resource_group)):
-        fabrics = [f.as_dict() for f in asr.client.replication_fabrics.list(asr.resource_group, asr.vault_name)]
-    wanted = asr.params["name"]
-    if wanted:
-        chosen = [f for f in fabrics if matches(f, wanted)]
-        if not chosen:
-            names = sorted("%s (%s)" % (f.get("name"), (f.get("properties") or {}).get("friendlyName")) for f in fabrics)
-            raise SiteRecoveryError(
-                "No fabric named %r in vault %s; it has: %s" % (wanted, asr.vault_name, ", ".join(names) or "no fabric"),
-                code="FabricNotFound",
-            )
-        fabrics = chosen
+        fabrics = gateway.named_fabrics(asr.params["name"])
     facts = []
     for fabric in fabrics:
         fact = fabric_facts(fabric)
         if fact["generation"] in ("classic", "modernized"):
             with asr.step("listing the vCenters of fabric %s" % fact["friendly_name"]):
-                fact["vcenters"] = [vcenter_facts(v.as_dict()) for v in asr.client.replicationv_centers.list_by_replication_fabrics(
-                    asr.resource_group, asr.vault_name, fabric["name"])]
+                fact["vcenters"] = [vcenter_facts(v) for v in gateway.vcenters(fabric["name"])]
         facts.append(fact)
     return dict(changed=False, vault_id=asr.vault_id, fabrics=facts)
 

@@ -132,76 +132,16 @@ source_power:
     message: the source VM vm-web-02 is powered off
 """
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction, Overtaken
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, failover_body
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
-from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError, about_multi_vm_group
-from ansible_collections.siterecovery.vmware.plugins.module_utils._source_power import source_power, vsphere_problems
+from ansible_collections.siterecovery.vmware.plugins.module_utils._failover_task import failover
+from ansible_collections.siterecovery.vmware.plugins.module_utils._source_power import vsphere_problems
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vsphere_spec import vsphere_argument_spec
 
-TARGET = {"to_azure": "azure", "to_onprem": "onprem"}
 
-
-def failover(asr):
-    params = asr.params
-    action = ItemAction(asr, params["name"])
-    facts = action.before
-    for name in ("unplannedFailover", "plannedFailover"):
-        attached = action.running_job_of(name)
-        if attached:
-            job = action.wait(attached, "failing %s over" % action.name)
-            return action.result(True, job, "attached to the failover job that was running")
-    if facts["running_in"] == TARGET[params["direction"]] and not facts["current_job"]:
-        return action.result(False, message="%s runs in %s already (%s)" % (action.name, facts["running_in"], facts["protection_state"]))
-    points = []
-    if params["recovery_point"] != "latest" and facts["provider"] != "InMageRcmFailback":  # only then is a point id resolved
-        with asr.step("reading the recovery points of %s" % action.name):
-            points = [point_facts(p) for p in action.vault.points(action.item)]
-    try:
-        verb, body = failover_body(facts["provider"], params["direction"], params["recovery_point"], points,
-                                   params["recovery_point_id"], params["shutdown_source"])
-    except StateError as exc:
-        raise SiteRecoveryError("%s: %s" % (action.name, exc), code="InvalidFailoverRequest",
-                                recommended_action="the item's next step is: %s" % facts["next_step"]) from exc
-    action.refuse_unless_allowed(verb)
-    request = dict(action=verb, body=body)
-    if asr.check_mode:
-        result = action.result(True, message="would fail %s over %s" % (action.name, params["direction"].replace("_", " ")))
-        result["request"] = request
-        return result
-
-    def done(now):
-        if now["running_in"] == TARGET[params["direction"]]:
-            return "%s runs in %s already (%s)" % (action.name, now["running_in"], now["protection_state"])
-        return None
-
-    try:
-        job_id = action.start(verb, body, done=done)
-    except Overtaken as over:
-        return action.result(False, message=str(over))
-    except SiteRecoveryError as error:
-        if facts["multi_vm_group"] and error.status == 400 and about_multi_vm_group(error):
-            raise group_refusal(action, error) from error
-        raise
-    result = action.result(True, action.wait(job_id, "failing %s over %s" % (action.name, params["direction"].replace("_", " "))))
-    result["request"] = request
-    if params["shutdown_source"] and params["direction"] == "to_azure" and params["wait"]:
-        result["source_power"], warning = source_power(params, action.name)
-        if warning:
-            asr.module.warn(warning)
-    return result
-
-
-def group_refusal(action, error):
-    """ASR refused the failover of a multi-VM group member: say which group, and who else is in it."""
-    group = action.before["multi_vm_group"]
-    with action.asr.step("listing the members of multi-VM group %s" % group):
-        members = sorted(f["friendly_name"] for f in (item_facts(i) for i in action.vault.items()) if f["multi_vm_group"] == group)
-    error.message = "%s; %s is in the multi-VM consistency group %s with %s: fail the group's members over together (a recovery plan)" % (
-        error.message, action.name, group, ", ".join(m for m in members if m != action.name) or "no other machine")
-    return error
+def run(asr):
+    return failover(ItemAction(asr, asr.params["name"]), asr.params, asr.module.warn)
 
 
 def main():
@@ -219,7 +159,7 @@ def main():
     problems = vsphere_problems(asr.params)
     if problems:
         asr.module.fail_json(msg="Invalid vSphere options: " + "; ".join(problems))
-    asr.run(failover)
+    asr.run(run)
 
 
 if __name__ == "__main__":

@@ -115,13 +115,13 @@ jobs:
 """
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC, JobWaiter, job_facts
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
 
 def read_jobs(asr):
     params = asr.params
-    vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
+    vault = VaultGateway.of(asr)
     if params["job_id"]:
         if params["wait"]:
             waiter = JobWaiter(lambda job_id: _read(asr, vault, job_id), params["wait_timeout"], params["wait_sleep"])

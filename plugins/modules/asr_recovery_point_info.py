@@ -72,8 +72,8 @@ item:
 """
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import point_facts, points_summary
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
 
 # The option's values and ASR's names of the types.
@@ -81,7 +81,7 @@ POINT_TYPES = {"app_consistent": "AppConsistent", "crash_consistent": "CrashCons
 
 
 def read_points(asr):
-    vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
+    vault = VaultGateway.of(asr)
     with asr.step("finding replicated item %s in vault %s" % (asr.params["name"], asr.vault_name)):
         item = vault.find(asr.params["name"])
     with asr.step("reading the recovery points of %s" % item["properties"].get("friendlyName")):

@@ -81,7 +81,6 @@ settings:
   type: dict
 """
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._arm import arm_list, arm_request
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_compute import (
     SETTINGS,
@@ -95,27 +94,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs impo
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
-
-COMPUTE_API_VERSION = "2024-07-01"
-NETWORK_API_VERSION = "2024-05-01"
-
-
-def location_of(asr, action):
-    location = (action.item["properties"].get("providerSpecificDetails") or {}).get("targetLocation")
-    if location:
-        return location
-    with asr.step("reading vault %s" % asr.vault_name):
-        return arm_request(asr.client, "GET", asr.vault_id, "2025-08-01")["location"]
-
-
-def network_of(asr, network_id):
-    try:
-        with asr.step("reading network %s" % network_id):
-            return arm_request(asr.client, "GET", network_id, NETWORK_API_VERSION)
-    except SiteRecoveryError as error:
-        if error.status == 404:
-            return None
-        raise
+from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_azure import PreflightReads
 
 
 def update(asr):
@@ -142,10 +121,11 @@ def update(asr):
     if diff["before"] == diff["after"]:
         return dict(action.result(False, message="the recovery VM of %s has these settings already" % action.name), settings=diff["before"],
                     diff=diff)
+    reads = PreflightReads(asr)
+    location = reads.location(action.item)
     with asr.step("reading the VM sizes offered in the target region"):
-        sizes = [s["name"] for s in arm_list(asr.client, "/subscriptions/%s/providers/Microsoft.Compute/locations/%s/vmSizes"
-                                             % (params["subscription_id"], location_of(asr, action)), COMPUTE_API_VERSION)]
-    found = problems(desired, facts.get("os_type"), sizes, network_of(asr, desired["network_id"]))
+        sizes = [s["name"] for s in reads.gateway.vm_sizes(location)]
+    found = problems(desired, facts.get("os_type"), sizes, reads.network(desired["network_id"]))
     if found:
         raise SiteRecoveryError("%s: Azure would refuse these settings: %s" % (action.name, "; ".join(found)), code="InvalidRecoveryVmSettings")
     body = patch_body(facts["provider"], action.item["properties"], desired)

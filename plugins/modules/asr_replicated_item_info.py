@@ -239,8 +239,8 @@ replicated_items:
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_cycle import DEFAULT_WINDOW_DAYS, item_jobs, jobs_filter, last_cycle, window_start
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_drill import test_vm
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts, points_summary
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_vault import VaultReader
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
+from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
 
 
 def cycle_start(asr):
@@ -258,7 +258,7 @@ def cycle_start(asr):
 def read_items(asr):
     params = asr.params
     start = cycle_start(asr) if params["last_cycle"] else None
-    vault = VaultReader(asr.client, asr.resource_group, asr.vault_name)
+    vault = VaultGateway.of(asr)
     with asr.step("reading the replicated items of vault %s" % asr.vault_name):
         # One GET when the name is an ARM id; the vault's list otherwise.
         items = [vault.find(params["name"])] if params["name"] else vault.items()
