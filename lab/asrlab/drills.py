@@ -183,9 +183,8 @@ def drill_ready(vault, item, job, network, network_type):
                                           os_type=item.machine.os_type, location=vault.location, created=iso(vault.clock.now()),
                                           test=True, network_id=network)
     job.details.update(testFailoverStatus="Completed")
-    for first in (job.details.get("protectedItemDetails") or [])[:1]:  # a plan's child job names its test VM too
-        first.setdefault("testVmName", test_vm_name(item))
-        first.setdefault("testVmFriendlyName", test_vm_name(item))
+    for first in (job.details.get("protectedItemDetails") or [])[:1]:  # a plan's child job names its test VM too (its details hold None)
+        first.update(testVmName=first.get("testVmName") or test_vm_name(item), testVmFriendlyName=first.get("testVmFriendlyName") or test_vm_name(item))
     book(vault)[item.name] = dict(state="pending", job=job, vm_id=vm_id, network_type=network_type, network_id=network)
     vault.drill_times[item.name] = job.created
 

@@ -45,7 +45,6 @@ def test_a_plan_member_outside_the_run_and_a_custom_point_are_refused(installed_
     assert len(writes(lab)) == sent
 
 
-@pytest.mark.xfail(strict=True, reason="unfinished: asr_validate_vm finds no test VM of a plan's child test failover job in the lab (NoTestVm)")
 def test_the_drill_of_a_plan_cleans_up_when_a_member_fails_its_validation(installed_env, lab, tmp_path):
     control(lab, "reset", "POST")
     code, result = task(installed_env, lab, tmp_path, "asr_recovery_plan", PLAN)
