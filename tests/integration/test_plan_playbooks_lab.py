@@ -102,9 +102,9 @@ def test_the_failover_of_a_plan_checked_run_and_run_again(installed_env, lab, tm
         for operation in ("failover", "commit"):
             assert "recovery plan plan-app: would run its %s, one job for vm-win-01, vm-win-02, vm-lin-01" % operation in done.stdout, done.stdout
         assert "commit the failover: would be done - vm-lin-01 runs in azure" in done.stdout, done.stdout
-        summary = summary_of(tmp_path)
-        assert {m: summary[m]["stages"]["failover_to_azure"]["status"] for m in MEMBERS} == dict.fromkeys(MEMBERS, "would run"), summary
-        assert all(summary[m]["recovery_plan"] == "plan-app" for m in MEMBERS)
+        # Check mode writes no summary file: its lines say, per member, what would be done.
+        for member in MEMBERS:
+            assert "%s: would run [recovery plan plan-app]" % member in done.stdout, done.stdout
 
     lab.moved = True
     done = playbook(installed_env, lab, tmp_path, "failover", hosts, "asr_confirm_failover=true")
