@@ -39,7 +39,7 @@ def test_the_readme_leads_from_credentials_to_a_check_run(installed_env, lab, tm
     inventory.mkdir()
     (inventory / source).write_text(line + "\n")
     shutil.copytree(ROOT / "lab" / "inventory" / "group_vars", inventory / "group_vars")  # the example the README points to
-    env = dict(installed_env, **lab.env)
+    env = dict(installed_env, PWD=str(tmp_path), **lab.env)  # the shell's working directory: the run's summary is written there
     control(lab, "reset", "POST")
 
     [graph] = commands(section, "ansible-inventory")
@@ -55,4 +55,5 @@ def test_the_readme_leads_from_credentials_to_a_check_run(installed_env, lab, tm
     assert re.search(r"%s\s+: ok=\d+ .*failed=0" % MACHINE, output), output[-3000:]
     assert "failover_to_azure" in output
     assert writes(lab) == []
+    assert (tmp_path / "asr-summary-check.json").exists()  # the run's summary, where the user ran it
     assert lab.client_secret not in output
