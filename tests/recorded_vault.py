@@ -94,4 +94,3 @@ class RecordedSession(AzureSession):
 
     def fail(self, error, **result):
         raise Failed(error, result)
-

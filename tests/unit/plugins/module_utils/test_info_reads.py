@@ -21,9 +21,11 @@ def session(monkeypatch, routes, **params):
                                                      **params))
 
 
-def item_params(**changes):
-    return dict(dict(name=None, running_in=None, protection_state=None, provider=None, recovery_points=False, last_cycle=False, cycle_since=None,
-                     cycle_window_days=30), **changes)
+def items_session(monkeypatch, routes, **changes):
+    params = dict(name=None, running_in=None, protection_state=None, provider=None, recovery_points=False, last_cycle=False, cycle_since=None,
+                  cycle_window_days=30)
+    params.update(changes)
+    return session(monkeypatch, routes, **params)
 
 
 def test_fabrics_with_their_vcenters(monkeypatch, recording):
@@ -39,10 +41,10 @@ def test_fabrics_with_their_vcenters(monkeypatch, recording):
 
 def test_items_are_filtered_by_where_they_run(monkeypatch, recording):
     routes = {VAULT + "/replicationProtectedItems": (200, {"value": [recording("classic_item_inmageazurev2.json")]})}
-    found = read_items(session(monkeypatch, routes, **item_params(running_in="ONPREM")))
+    found = read_items(items_session(monkeypatch, routes, running_in="ONPREM"))
     assert [i["friendly_name"] for i in found["replicated_items"]] == ["V2A-W2K16-201"]
     assert found["replicated_items"][0]["provider"] == "InMageAzureV2" and "recovery_points" not in found["replicated_items"][0]
-    assert read_items(session(monkeypatch, routes, **item_params(running_in="azure")))["replicated_items"] == []
+    assert read_items(items_session(monkeypatch, routes, running_in="azure"))["replicated_items"] == []
 
 
 @pytest.mark.parametrize("changes, says", [
@@ -50,7 +52,7 @@ def test_items_are_filtered_by_where_they_run(monkeypatch, recording):
     (dict(cycle_since="2026-12-01T08:00:00"), "cycle_since: '2026-12-01T08:00:00' has no time zone"),
 ])
 def test_a_bad_last_cycle_option_is_refused_before_any_request(monkeypatch, changes, says):
-    asr = session(monkeypatch, {}, **item_params(name="V2A-W2K16-201", last_cycle=True, **changes))
+    asr = items_session(monkeypatch, {}, name="V2A-W2K16-201", last_cycle=True, **changes)
     with pytest.raises(SiteRecoveryError) as refused:
         read_items(asr)
     assert refused.value.code == "InvalidParameter" and refused.value.message.startswith(says)
