@@ -78,6 +78,11 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
             return current["id"]
         return None
 
+    def follow_running(self, action, doing, message):
+        """The result of following the job of ``action`` that runs on the item now (``message`` says so), or None when none runs."""
+        attached = self.running_job_of(action)
+        return self.result(True, self.wait(attached, doing), message) if attached else None
+
     def refuse_unless_allowed(self, action):
         """Fail before any write when ASR does not allow the action's operation now."""
         facts = self.before
@@ -177,9 +182,9 @@ class ItemAction:  # pylint: disable=too-many-instance-attributes
         Attach to its job when one runs; else report ``unchanged(facts)`` when it returns a message (nothing to do);
         else refuse what ASR would refuse, say what it ``would`` do in check mode, or start it and wait, as ``doing``.
         """
-        attached = self.running_job_of(action)
-        if attached:
-            return self.result(True, self.wait(attached, doing), "attached to the job that was running: " + doing)
+        followed = self.follow_running(action, doing, "attached to the job that was running: " + doing)
+        if followed:
+            return followed
         message = unchanged(self.before)
         if message:
             return self.result(False, message=message)

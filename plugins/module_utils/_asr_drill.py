@@ -108,9 +108,9 @@ def run_test_failover(asr):
     params = asr.params
     action = ItemAction(asr, params["name"])
     facts = action.before
-    attached = action.running_job_of("testFailover")
-    if attached:
-        return _with_vm(asr, action.result(True, action.wait(attached, "drilling %s" % action.name), "attached to the test failover that was running"))
+    followed = action.follow_running("testFailover", "drilling %s" % action.name, "attached to the test failover that was running")
+    if followed:
+        return _with_vm(asr, followed)
     if facts["stage"] == "drill_pending":
         result = action.result(False, message="a test failover of %s waits for its cleanup already (job %s): nothing was started"
                                % (action.name, facts["drill_job"]["id"]))

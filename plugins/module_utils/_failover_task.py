@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the siterecovery.vmware collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The failover of one replicated item, to Azure or back: the workflow of ``asr_failover`` and of the fleet engine's writes.
+"""The failover of one replicated item, to Azure or back: the workflow of ``asr_failover`` and of the fleet engine's writes; and
+what comes between a failover and its commit: the commit's check (``committed_already``) and the change of recovery point
+(``apply_point``, asr_apply_recovery_point's workflow).
 
 Private to the collection. Attach to a failover job that runs, say when the machine is where the failover would take it,
 build the request its provider takes (docs/architecture.md, "What each step sends"), refuse what ASR would refuse, then send it
@@ -10,9 +12,9 @@ once through :class:`ItemAction` (no blind resend).
 
 from __future__ import annotations
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import Overtaken
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction, Overtaken
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import StateError, failover_body
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS, StateError, failover_body, recovery_point_input
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError, about_multi_vm_group
 from ansible_collections.siterecovery.vmware.plugins.module_utils._source_power import source_power
 
@@ -114,3 +116,39 @@ def group_refusal(action, error):
     error.message = "%s; %s is in the multi-VM consistency group %s with %s: fail the group's members over together (a recovery plan)" % (
         error.message, action.name, group, ", ".join(m for m in members if m != action.name) or "no other machine")
     return error
+
+
+def apply_point(asr):
+    params = asr.params
+    action = ItemAction(asr, params["name"])
+    facts = action.before
+    followed = action.follow_running("applyRecoveryPoint", "changing the recovery point of %s" % action.name, "attached to the running change")
+    if followed:
+        return followed
+    if facts["provider"] not in FORWARD_PROVIDERS:
+        raise SiteRecoveryError("%s: the recovery point can be changed only after a failover to Azure, before its commit (the item is %s, %s)"
+                                % (action.name, facts["provider"], facts["protection_state"]), code="OperationNotAllowed")
+    action.refuse_unless_allowed("applyRecoveryPoint")  # after the commit ASR allows no change: refused first
+    with asr.step("reading the recovery points of %s" % action.name):
+        points = [point_facts(p) for p in action.vault.points(action.item)]
+    try:
+        point_id = recovery_point_input(facts["provider"], params["recovery_point"], points, params["recovery_point_id"])["recoveryPointId"]
+    except StateError as exc:
+        raise SiteRecoveryError("%s: %s" % (action.name, exc), code="InvalidRecoveryPoint") from exc
+    chosen = next(p for p in points if p["id"] == point_id)
+    current = (facts["failover_recovery_point_id"] or "").lower()
+    if current and current.rsplit("/", 1)[-1] == point_id.lower().rsplit("/", 1)[-1]:
+        result = action.result(False, message="%s is on recovery point %s already" % (action.name, chosen["time"]))
+        result["recovery_point"] = chosen
+        return result
+    details = {"instanceType": facts["provider"]}
+    if facts["provider"] == "InMageRcm":
+        details["recoveryPointId"] = point_id
+    body = {"properties": {"recoveryPointId": point_id, "providerSpecificDetails": details}}
+    if asr.check_mode:
+        result = action.result(True, message="would move %s to recovery point %s" % (action.name, chosen["time"]))
+    else:
+        job_id = action.start("applyRecoveryPoint", body)
+        result = action.result(True, action.wait(job_id, "changing the recovery point of %s" % action.name))
+    result["recovery_point"] = chosen
+    return result

@@ -56,48 +56,9 @@ recovery_point:
   type: dict
 """
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import point_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import FORWARD_PROVIDERS, StateError, recovery_point_input
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
-from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
-
-
-def apply_point(asr):
-    params = asr.params
-    action = ItemAction(asr, params["name"])
-    facts = action.before
-    attached = action.running_job_of("applyRecoveryPoint")
-    if attached:
-        return action.result(True, action.wait(attached, "changing the recovery point of %s" % action.name), "attached to the running change")
-    if facts["provider"] not in FORWARD_PROVIDERS:
-        raise SiteRecoveryError("%s: the recovery point can be changed only after a failover to Azure, before its commit (the item is %s, %s)"
-                                % (action.name, facts["provider"], facts["protection_state"]), code="OperationNotAllowed")
-    action.refuse_unless_allowed("applyRecoveryPoint")  # after the commit ASR allows no change: refused first
-    with asr.step("reading the recovery points of %s" % action.name):
-        points = [point_facts(p) for p in action.vault.points(action.item)]
-    try:
-        point_id = recovery_point_input(facts["provider"], params["recovery_point"], points, params["recovery_point_id"])["recoveryPointId"]
-    except StateError as exc:
-        raise SiteRecoveryError("%s: %s" % (action.name, exc), code="InvalidRecoveryPoint") from exc
-    chosen = next(p for p in points if p["id"] == point_id)
-    current = (facts["failover_recovery_point_id"] or "").lower()
-    if current and current.rsplit("/", 1)[-1] == point_id.lower().rsplit("/", 1)[-1]:
-        result = action.result(False, message="%s is on recovery point %s already" % (action.name, chosen["time"]))
-        result["recovery_point"] = chosen
-        return result
-    details = {"instanceType": facts["provider"]}
-    if facts["provider"] == "InMageRcm":
-        details["recoveryPointId"] = point_id
-    body = {"properties": {"recoveryPointId": point_id, "providerSpecificDetails": details}}
-    if asr.check_mode:
-        result = action.result(True, message="would move %s to recovery point %s" % (action.name, chosen["time"]))
-    else:
-        job_id = action.start("applyRecoveryPoint", body)
-        result = action.result(True, action.wait(job_id, "changing the recovery point of %s" % action.name))
-    result["recovery_point"] = chosen
-    return result
+from ansible_collections.siterecovery.vmware.plugins.module_utils._failover_task import apply_point
 
 
 def main():

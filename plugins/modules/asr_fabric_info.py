@@ -157,23 +157,7 @@ vault_id:
 """
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
-from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import fabric_facts, vcenter_facts
-from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
-
-
-def list_fabrics(asr):
-    """Read the vault's fabrics and return the module result."""
-    gateway = VaultGateway.of(asr)
-    with asr.step("listing the fabrics of vault %s in resource group %s" % (asr.vault_name, asr.resource_group)):
-        fabrics = gateway.named_fabrics(asr.params["name"])
-    facts = []
-    for fabric in fabrics:
-        fact = fabric_facts(fabric)
-        if fact["generation"] in ("classic", "modernized"):
-            with asr.step("listing the vCenters of fabric %s" % fact["friendly_name"]):
-                fact["vcenters"] = [vcenter_facts(v) for v in gateway.vcenters(fabric["name"])]
-        facts.append(fact)
-    return dict(changed=False, vault_id=asr.vault_id, fabrics=facts)
+from ansible_collections.siterecovery.vmware.plugins.module_utils._info_reads import list_fabrics
 
 
 def main():

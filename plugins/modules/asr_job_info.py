@@ -114,30 +114,9 @@ jobs:
       sample: {"id": "e34dccf5-cc56-470c-a648-d43b8ef4cce2", "time": "2021-04-06T09:48:12.0073939Z", "age_seconds": 120.8}
 """
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC, JobWaiter, job_facts
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
-from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
-
-
-def read_jobs(asr):
-    params = asr.params
-    vault = VaultGateway.of(asr)
-    if params["job_id"]:
-        if params["wait"]:
-            waiter = JobWaiter(lambda job_id: _read(asr, vault, job_id), params["wait_timeout"], params["wait_sleep"])
-            return dict(changed=False, jobs=[waiter.wait(params["job_id"], "waiting for job %s" % params["job_id"])])
-        return dict(changed=False, jobs=[job_facts(_read(asr, vault, params["job_id"]))])
-    with asr.step("listing the jobs of vault %s" % asr.vault_name):
-        jobs = [job_facts(j) for j in vault.jobs()]
-    wanted = dict(target_name=params["item"], operation=params["operation"], state=params["state"])
-    jobs = [j for j in jobs if all(v is None or str(j.get(k) or "").lower() == v.lower() for k, v in wanted.items())]
-    jobs.sort(key=lambda j: j["start_time"] or "", reverse=True)
-    return dict(changed=False, jobs=jobs)
-
-
-def _read(asr, vault, job_id):
-    with asr.step("reading job %s of vault %s" % (job_id, asr.vault_name)):
-        return vault.job(job_id)
+from ansible_collections.siterecovery.vmware.plugins.module_utils._info_reads import read_jobs
 
 
 def main():

@@ -71,26 +71,8 @@ item:
   type: dict
 """
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import point_facts, points_summary
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
-from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
-
-
-# The option's values and ASR's names of the types.
-POINT_TYPES = {"app_consistent": "AppConsistent", "crash_consistent": "CrashConsistent"}
-
-
-def read_points(asr):
-    vault = VaultGateway.of(asr)
-    with asr.step("finding replicated item %s in vault %s" % (asr.params["name"], asr.vault_name)):
-        item = vault.find(asr.params["name"])
-    with asr.step("reading the recovery points of %s" % item["properties"].get("friendlyName")):
-        points = [point_facts(p) for p in vault.points(item)]
-    if asr.params["type"]:
-        points = [p for p in points if p["type"] == POINT_TYPES[asr.params["type"]]]
-    points.sort(key=lambda p: p["time"] or "", reverse=True)
-    return dict(changed=False, recovery_points=points, summary=points_summary(points),
-                item=dict(name=item["name"], friendly_name=item["properties"].get("friendlyName"), id=item["id"]))
+from ansible_collections.siterecovery.vmware.plugins.module_utils._info_reads import POINT_TYPES, read_points
 
 
 def main():

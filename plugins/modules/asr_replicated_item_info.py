@@ -236,51 +236,9 @@ replicated_items:
           type: dict
 """
 
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_cycle import DEFAULT_WINDOW_DAYS, item_jobs, jobs_filter, last_cycle, window_start
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_drill import test_vm
-from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts, point_facts, points_summary
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_cycle import DEFAULT_WINDOW_DAYS
 from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_module import AsrModule
-from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
-
-
-def cycle_start(asr):
-    """Where the record of the cycle is read from; the task fails on a bad option before any request."""
-    params = asr.params
-    if params["cycle_window_days"] < 1:
-        asr.module.fail_json(msg="cycle_window_days must be 1 or more, not %d" % params["cycle_window_days"])
-    try:
-        return window_start(params["cycle_since"], params["cycle_window_days"])
-    except ValueError as exc:
-        asr.module.fail_json(msg="cycle_since: %s" % exc)
-    return None
-
-
-def read_items(asr):
-    params = asr.params
-    start = cycle_start(asr) if params["last_cycle"] else None
-    vault = VaultGateway.of(asr)
-    with asr.step("reading the replicated items of vault %s" % asr.vault_name):
-        # One GET when the name is an ARM id; the vault's list otherwise.
-        items = [vault.find(params["name"])] if params["name"] else vault.items()
-    facts = [item_facts(i) for i in items]
-    wanted = dict(running_in=params["running_in"], protection_state=params["protection_state"], provider=params["provider"])
-    facts = [f for f in facts if all(v is None or str(f.get(k) or "").lower() == v.lower() for k, v in wanted.items())]
-    for fact in facts:
-        if fact["stage"] == "drill_pending":
-            fact["test_vm"] = test_vm(asr, fact)
-    with_points = params["recovery_points"] if params["recovery_points"] is not None else bool(params["name"])
-    if with_points:
-        by_id = dict((i["id"], i) for i in items)
-        for fact in facts:
-            with asr.step("reading the recovery points of %s" % fact["friendly_name"]):
-                fact["recovery_points"] = points_summary([point_facts(p) for p in vault.points(by_id[fact["id"]])])
-    if start is not None and facts:
-        with asr.step("listing the jobs of vault %s since %s" % (asr.vault_name, start.isoformat())):
-            jobs = vault.jobs(jobs_filter(start))
-        by_id = dict((i["id"], i) for i in items)
-        for fact in facts:
-            fact["last_cycle"] = last_cycle(fact, item_jobs(by_id[fact["id"]], jobs), start)
-    return dict(changed=False, replicated_items=facts)
+from ansible_collections.siterecovery.vmware.plugins.module_utils._info_reads import read_items
 
 
 def main():

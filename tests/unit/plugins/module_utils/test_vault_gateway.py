@@ -5,21 +5,11 @@ answers each path as the test says."""
 
 from __future__ import annotations
 
-import functools
-import io
-import json
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
-import requests
-import urllib3
-from azure.core.credentials import AccessToken
 from azure.core.exceptions import HttpResponseError
-from azure.core.pipeline.transport import RequestsTransport
+from recorded_vault import recorded_client
 
 from ansible_collections.siterecovery.vmware.plugins.module_utils import _api_versions as versions
-from ansible_collections.siterecovery.vmware.plugins.module_utils import _azure_auth
-from ansible_collections.siterecovery.vmware.plugins.module_utils._azure_cloud import CloudEndpoints
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
 from ansible_collections.siterecovery.vmware.plugins.module_utils._fabric_facts import CONFIGURATION_SERVER, choose_fabric, named_fabrics
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
@@ -31,43 +21,12 @@ VM = GROUP + "/providers/Microsoft.Compute/virtualMachines/vm-dr"
 NETWORK = GROUP + "/providers/Microsoft.Network/virtualNetworks/vnet-dr"
 DEPLOYMENT = GROUP + "/providers/Microsoft.Resources/deployments/asr-process-server-ps1"
 ITEM = VAULT + "/replicationFabrics/cs/replicationProtectionContainers/c1/replicationProtectedItems/gone"
-NOT_FOUND = (404, {"error": {"code": "ResourceNotFound", "message": "not found"}})
-
-
-class Answers(requests.adapters.HTTPAdapter):
-    """Answers a request by its path (lower case): (status, JSON body); 404 for any other path. Records (method, path, api-version).
-
-    A requests adapter under azure-core's own RequestsTransport: the SDK's whole pipeline runs."""
-
-    def __init__(self, routes):
-        super().__init__()
-        self.routes = dict((k.lower(), v) for k, v in routes.items())
-        self.sent = []
-
-    def send(self, request, **kwargs):  # pylint: disable=arguments-differ
-        url = urlsplit(request.url)
-        self.sent.append((request.method, url.path, (parse_qs(url.query).get("api-version") or [None])[0]))
-        status, body = self.routes.get(url.path.lower(), NOT_FOUND)
-        content = json.dumps(body).encode()
-        raw = urllib3.HTTPResponse(body=io.BytesIO(content), status=status, preload_content=False,
-                                   headers={"Content-Type": "application/json", "Content-Length": str(len(content))})
-        return self.build_response(request, raw)
-
-
-class Credential:
-    def get_token(self, *scopes, **kwargs):
-        return AccessToken("token", 4102444800)
 
 
 @pytest.fixture
 def gateway(monkeypatch):
     def make(routes):
-        answers, session = Answers(routes), requests.Session()
-        session.mount("https://", answers)
-        monkeypatch.setattr(_azure_auth, "SiteRecoveryManagementClient",
-                            functools.partial(_azure_auth.SiteRecoveryManagementClient, transport=RequestsTransport(session=session)))
-        cloud = CloudEndpoints("AzureCloud", "https://management.example/", "https://login.example/", "https://management.example", True)
-        client = _azure_auth.build_site_recovery_client(Credential(), SUBSCRIPTION, cloud)
+        client, answers = recorded_client(monkeypatch, routes, SUBSCRIPTION)
         return VaultGateway(client, "rg-dr", "vault-dr", SUBSCRIPTION), answers
     return make
 
