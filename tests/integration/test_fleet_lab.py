@@ -25,6 +25,14 @@ def per_action(requests):
     return counts
 
 
+RECAP = re.compile(r"^(\S+)\s+: ok=(\d+)\s+changed=\d+\s+unreachable=\d+\s+failed=(\d+)\s+skipped=(\d+)", re.MULTILINE)
+
+
+def tasks_per_host(output):
+    """{host: the tasks Ansible ran or skipped for it} from the play recap (localhost's first play left out)."""
+    return {host: int(ok) + int(failed) + int(skipped) for host, ok, failed, skipped in RECAP.findall(output) if host != "localhost"}
+
+
 def job_reads(requests):
     """(lists of the vault's jobs, reads of one job by id or by its operation's status)."""
     paths = [r["path"].split("?", 1)[0].lower() for r in requests if r["method"] == "GET"]
@@ -50,6 +58,11 @@ def test_failover_yml_through_the_fleet_engine(installed_env, tmp_path, generati
         release(lab, machines[0], "unplannedFailover")
         assert run.end() == 0, run.output()[-3000:]
         requests = control(lab, "requests")[before:]
+
+        # Outside the engine a machine costs Ansible three tasks of its own (the run's two checks and the one stage task,
+        # skipped): every other task runs once for the play, for all the machines (docs/fleet.md, "Cost").
+        per_host = sorted(tasks_per_host(run.output()).values())
+        assert len(per_host) == len(machines) and per_host[:-1] == [3] * (len(machines) - 1), per_host
 
         lists, single = job_reads(requests)
         # One list per interval, each a fleet line, whatever the number of machines; and the summary's one read of the cycle.
