@@ -180,7 +180,7 @@ class Run:
         return self.ended - self.started
 
 
-def _children_cpu():
+def children_cpu():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
@@ -206,12 +206,12 @@ def run_playbook(checkout, lab, name, log_name, extra_vars, args=()):
     """
     argv, env = playbook_command(checkout, lab, name, extra_vars, args)
     log = checkout.workdir / log_name
-    before = _children_cpu()
+    before = children_cpu()
     started = time.time()
     with open(log, "wb") as out:
         returncode = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=checkout.workdir, check=False).returncode
     ended = time.time()
-    return Run(returncode, started, ended, _children_cpu() - before, log)
+    return Run(returncode, started, ended, children_cpu() - before, log)
 
 
 def start_playbook(checkout, lab, name, log_name, extra_vars, args=()):

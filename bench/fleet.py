@@ -88,24 +88,37 @@ def report(figures):
           % (", ".join(figures["actions"]), figures["writes_per_action"], figures["first_failover_after"] or 0, figures["last_failover_after"] or 0))
 
 
-def main(argv=None):
-    options = parser(__doc__.splitlines()[0])
-    options.add_argument("--machines", type=int, action="append", help="a fleet of N machines (repeatable; default 10)")
+def fleet_options(description, machines):
+    """The options of the fleet benchmarks (this script and fleet_plans.py); ``machines``: the default N."""
+    options = parser(description)
+    options.add_argument("--machines", type=int, action="append", help="a fleet of N machines (repeatable; default %d)" % machines)
     options.add_argument("--time-scale", type=float, default=1.0, help="lab seconds per Azure second (default %(default)s: real time)")
     options.add_argument("--generation", choices=("classic", "modernized"), default="classic")
     options.add_argument("--poll-interval", type=int, default=30, help="asr_poll_interval, seconds (default %(default)s, the roles' default)")
-    options.add_argument("--engine", choices=("fleet", "roles"), default="fleet", help="the fleet engine or the per-machine roles")
-    args = options.parse_args(argv)
+    options.set_defaults(default_machines=machines)
+    return options
+
+
+def measure_each(args, measure, report_one, figures_name):
+    """``measure(checkout, args, N)`` and ``report_one(figures)`` for each N asked, the load printed between; the figures, also
+    written to WORKDIR/``figures_name``."""
     checkout = Checkout(args.repo, args.workdir)
     print("%s at %s; %s; time scale %s, poll interval %d s" % (checkout.repo, checkout.commit(), args.generation, args.time_scale, args.poll_interval))
     print("load: %s" % " ".join("%.2f" % x for x in os.getloadavg()))
     results = []
-    for machines in args.machines or [10]:
+    for machines in args.machines or [args.default_machines]:
         results.append(measure(checkout, args, machines))
-        report(results[-1])
+        report_one(results[-1])
         print("load: %s" % " ".join("%.2f" % x for x in os.getloadavg()))
-    (checkout.workdir / "fleet.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
-    print("figures in %s" % (checkout.workdir / "fleet.json"))
+    (checkout.workdir / figures_name).write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print("figures in %s" % (checkout.workdir / figures_name))
+    return results
+
+
+def main(argv=None):
+    options = fleet_options(__doc__.splitlines()[0], 10)
+    options.add_argument("--engine", choices=("fleet", "roles"), default="fleet", help="the fleet engine or the per-machine roles")
+    results = measure_each(options.parse_args(argv), measure, report, "fleet.json")
     return 0 if all(r["returncode"] == 0 and r["writes_per_action"] == [1] for r in results) else 1
 
 

@@ -26,15 +26,14 @@ from __future__ import annotations
 
 import collections
 import json
-import os
 import re
 import resource
 import subprocess
 import sys
 import time
 
-from _benchlib import Checkout, Lab, _children_cpu, count_requests, job_minutes, parser, run_playbook, start_playbook, tail
-from fleet import job_time
+from _benchlib import Lab, children_cpu, count_requests, job_minutes, run_playbook, start_playbook, tail
+from fleet import fleet_options, job_time, measure_each
 
 PLAN_ACTION = re.compile(r"/replicationRecoveryPlans/([^/]+)/([A-Za-z]+)$", re.IGNORECASE)
 ITEM_ACTION = re.compile(r"/replicationProtectedItems/[^/]+/([A-Za-z]+)$", re.IGNORECASE)
@@ -46,7 +45,7 @@ def cut_into_plans(machines, size):
     units = collections.defaultdict(list)
     for machine in machines:
         units[machine.get("group") or machine["name"]].append(machine["name"])
-    plans = [[] for _ in range(-(-len(machines) // size))]
+    plans = [[] for _plan in range(-(-len(machines) // size))]
     for members in units.values():
         if len(members) > size:
             raise SystemExit("a multi-VM group of %d machines does not fit a plan of %d" % (len(members), size))
@@ -91,7 +90,7 @@ def writes_of(requests):
 
 def run_plans(checkout, lab, args, plans, machines):
     """Every plan's failover.yml at once; (returncodes, started, ended, cpu, logs)."""
-    before = _children_cpu()
+    before = children_cpu()
     runs = []
     for index, members in enumerate(plans, 1):
         extra = {"asr_confirm_failover": "true", "asr_poll_interval": args.poll_interval, "asr_recovery_plan": "plan-%d" % index,
@@ -102,7 +101,7 @@ def run_plans(checkout, lab, args, plans, machines):
     started = min(run[2] for run in runs)
     codes = [process.wait() for process, _log, _start in runs]
     ended = time.time()
-    return codes, started, ended, _children_cpu() - before, [log for _p, log, _s in runs]
+    return codes, started, ended, children_cpu() - before, [log for _p, log, _s in runs]
 
 
 def measure(checkout, args, machines):
@@ -137,8 +136,8 @@ def measure(checkout, args, machines):
 
 def report(figures):
     n = figures["machines"]
-    print("N=%d in %d plans of %s: exit %s, %d committed in Azure" % (n, figures["plans"], "/".join(map(str, figures["plan_sizes"])),
-                                                                     figures["returncodes"], figures["committed"]))
+    sizes = "/".join(map(str, figures["plan_sizes"]))
+    print("N=%d in %d plans of %s: exit %s, %d committed in Azure" % (n, figures["plans"], sizes, figures["returncodes"], figures["committed"]))
     print("  wall %.1f s, job time %.1f s, ratio %.2f" % (figures["wall"], figures["job_time"], figures["ratio"]))
     print("  controller CPU %.1f s, %.2f CPU-s per machine; peak memory of a child %.0f MB" % (figures["cpu"], figures["cpu"] / n, figures["peak_rss_mb"]))
     print("  reads %d (%.1f per machine, %.2f per machine per job-minute), writes %d, 429s %d"
@@ -149,24 +148,10 @@ def report(figures):
 
 
 def main(argv=None):
-    options = parser(__doc__.splitlines()[0])
-    options.add_argument("--machines", type=int, action="append", help="a fleet of N machines (repeatable; default 100)")
+    options = fleet_options(__doc__.splitlines()[0], 100)
     options.add_argument("--plan-size", type=int, default=100, help="machines per plan, at most (default %(default)s, ASR's limit)")
     options.add_argument("--forks", type=int, help="forks of each run (default: its plan's size)")
-    options.add_argument("--time-scale", type=float, default=1.0, help="lab seconds per Azure second (default %(default)s: real time)")
-    options.add_argument("--generation", choices=("classic", "modernized"), default="classic")
-    options.add_argument("--poll-interval", type=int, default=30, help="asr_poll_interval, seconds (default %(default)s, the roles' default)")
-    args = options.parse_args(argv)
-    checkout = Checkout(args.repo, args.workdir)
-    print("%s at %s; %s; time scale %s, poll interval %d s" % (checkout.repo, checkout.commit(), args.generation, args.time_scale, args.poll_interval))
-    print("load: %s" % " ".join("%.2f" % x for x in os.getloadavg()))
-    results = []
-    for machines in args.machines or [100]:
-        results.append(measure(checkout, args, machines))
-        report(results[-1])
-        print("load: %s" % " ".join("%.2f" % x for x in os.getloadavg()))
-    (checkout.workdir / "fleet_plans.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
-    print("figures in %s" % (checkout.workdir / "fleet_plans.json"))
+    results = measure_each(options.parse_args(argv), measure, report, "fleet_plans.json")
     ok = all(set(r["returncodes"]) == {0} and r["plan_writes"] == [1] and r["item_writes"] == 0 for r in results)
     return 0 if ok else 1
 
