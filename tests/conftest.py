@@ -22,10 +22,15 @@ def recording():
     return load
 
 
+# The session's labs live as long as the whole suite: stopped by the fixtures at its end, their TTL is only the backstop for a
+# pytest that was killed. 90 minutes ran out on a loaded 2-core machine (integration took 104 minutes there).
+SESSION_TTL = 4 * 3600
+
+
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
     """The classic lab, started once for the test session and stopped after it."""
-    running = start_lab(tmp_path_factory.mktemp("lab-classic"))
+    running = start_lab(tmp_path_factory.mktemp("lab-classic"), ttl=SESSION_TTL)
     yield running
     running.stop()
 
@@ -33,6 +38,6 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="session")
 def modernized_lab(tmp_path_factory):
     """The modernized lab, started once for the test session and stopped after it."""
-    running = start_lab(tmp_path_factory.mktemp("lab-modernized"), scenario="modernized")
+    running = start_lab(tmp_path_factory.mktemp("lab-modernized"), scenario="modernized", ttl=SESSION_TTL)
     yield running
     running.stop()
