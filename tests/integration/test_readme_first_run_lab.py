@@ -41,6 +41,7 @@ def test_the_readme_leads_from_credentials_to_a_check_run(installed_env, lab, tm
     shutil.copytree(ROOT / "lab" / "inventory" / "group_vars", inventory / "group_vars")  # the example the README points to
     env = dict(installed_env, PWD=str(tmp_path), **lab.env)  # the shell's working directory: the run's summary is written there
     control(lab, "reset", "POST")
+    sent = len(writes(lab))  # a reset keeps the lab's request log: the session's earlier tests wrote to this lab
 
     [graph] = commands(section, "ansible-inventory")
     assert graph == ["ansible-inventory", "-i", "dr/", "--graph"]
@@ -54,6 +55,6 @@ def test_the_readme_leads_from_credentials_to_a_check_run(installed_env, lab, tm
     assert done.returncode == 0, output[-4000:]
     assert re.search(r"%s\s+: ok=\d+ .*failed=0" % MACHINE, output), output[-3000:]
     assert "failover_to_azure" in output
-    assert writes(lab) == []
+    assert len(writes(lab)) == sent
     assert (tmp_path / "asr-summary-check.json").exists()  # the run's summary, where the user ran it
     assert lab.client_secret not in output
