@@ -145,8 +145,7 @@ def dispatch(path):
             raise refused
         if not request.args.get("api-version"):
             _check_api_version(())
-        with jobs.lock:
-            jobs.advance()
+        with jobs.settled():
             for tick in current_app.config.get("TICKS", ()):
                 tick(current_app.config["VAULT"])
             response = _route(path)

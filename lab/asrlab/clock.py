@@ -6,11 +6,19 @@ at about 0.02, where the same job takes a second or two and Retry-After is 1 s.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import math
+import threading
 import time
 
 NO_TIME = "1753-01-01T01:01:01Z"  # ASR's "never" (currentScenario.startTime when idle)
+
+_INSTANT = threading.local()  # the moment a request of this thread is answered at (Clock.instant)
+
+
+def _wall():
+    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def iso(moment):
@@ -28,7 +36,24 @@ class Clock:
 
     @staticmethod
     def now():
-        return datetime.datetime.now(datetime.timezone.utc)
+        return getattr(_INSTANT, "moment", None) or _wall()
+
+    @staticmethod
+    @contextlib.contextmanager
+    def instant():
+        """Answer one request at one moment: inside, now() stays where it was on entry (nested: the outer moment).
+
+        ASR applies a job's end and the item's new state at once. Without one moment per request, a job could end
+        between the lab applying the jobs that had ended and checking the item's allowed operations: the item then
+        showed its old state with no job running, and took a second commit (two racing runs, CI of f17df2b)."""
+        if getattr(_INSTANT, "moment", None) is not None:
+            yield _INSTANT.moment
+            return
+        _INSTANT.moment = _wall()
+        try:
+            yield _INSTANT.moment
+        finally:
+            _INSTANT.moment = None
 
     @staticmethod
     def monotonic():

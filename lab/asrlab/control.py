@@ -137,8 +137,7 @@ def grants():
 def state():
     vault = current_app.config["VAULT"]
     jobs = current_app.config["JOBS"]
-    with jobs.lock:
-        jobs.advance()
+    with jobs.settled():
         now = vault.clock.now()
         items = {}
         for item in vault.items.values():
@@ -320,7 +319,7 @@ def stage():
     wanted = str(body.get("stage", ""))
     if wanted not in STAGES:
         return _bad("stage must be one of %s" % ", ".join(STAGES))
-    with jobs.lock:
+    with jobs.settled():  # a job ended but not yet applied would apply its outcome over the stage set
         item = _item(vault, body)
         if item is None:
             return _bad("no item %r (items: %s)" % (body.get("item"), ", ".join(i.machine.name for i in vault.items.values())))
@@ -406,8 +405,7 @@ def hold():
     action = str(body.get("action", "*"))
     if action not in ("*", "updateVmProperties", "agentRegistration") and action not in OPERATION_OF_ACTION:
         return _bad("action must be *, updateVmProperties, agentRegistration or one of %s" % ", ".join(OPERATION_OF_ACTION))
-    with jobs.lock:
-        jobs.advance()
+    with jobs.settled():
         item = _item(vault, body)
         if item is None:
             return _bad("no item %r (items: %s)" % (body.get("item"), ", ".join(i.machine.name for i in vault.items.values())))
@@ -444,8 +442,7 @@ def jobs_run():
     """Every job of the vault, oldest first: which item (machine) and action, ASR's scenario name, its state now."""
     vault = current_app.config["VAULT"]
     jobs = current_app.config["JOBS"]
-    with jobs.lock:
-        jobs.advance()
+    with jobs.settled():
         now = vault.clock.now()
         machines = {i.id.lower(): i.machine.name for i in vault.items.values()}
         listed = [dict(id=j.id, item=machines.get(j.item_id.lower(), j.target_name), action=j.action, scenario=j.scenario_name,

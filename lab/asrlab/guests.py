@@ -236,8 +236,7 @@ def guests():
     """Each Azure VM: its address, port, power, and whether its guest answers."""
     vault = current_app.config["VAULT"]
     jobs = current_app.config["JOBS"]
-    with jobs.lock:
-        jobs.advance()
+    with jobs.settled():
         sync(vault)
         return jsonify([dict(name=vm["name"], test=bool(vm.get("test")), power=vm["power"], private_ip=vm.get("private_ip"), port=vm.get("port"),
                              listening="listener" in vm, network_id=vm.get("network_id") or vault.network_id)

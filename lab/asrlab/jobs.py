@@ -12,6 +12,7 @@ before every request is answered).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import threading
@@ -263,6 +264,13 @@ class JobBook:
 
     def get(self, job_id):
         return self.jobs.get(job_id.lower()) or next((j for j in self.jobs.values() if j.id.lower() == job_id.lower()), None)
+
+    @contextlib.contextmanager
+    def settled(self):
+        """The lab's state at one moment: the lock held, the clock still (Clock.instant), every ended job applied."""
+        with self.lock, self.clock.instant():
+            self.advance()
+            yield
 
     def advance(self):
         """Apply the outcome of every job that has ended, oldest end first, once."""

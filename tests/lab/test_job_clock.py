@@ -13,8 +13,9 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "lab"))
 
+from asrlab import clock as lab_clock  # noqa: E402  pylint: disable=wrong-import-position
 from asrlab.items import ReplicatedItem  # noqa: E402  pylint: disable=wrong-import-position
-from asrlab.jobs import QUEUED_AZURE_SECONDS, Job, JobFault, TaskPlan  # noqa: E402  pylint: disable=wrong-import-position
+from asrlab.jobs import QUEUED_AZURE_SECONDS, Job, JobBook, JobFault, TaskPlan  # noqa: E402  pylint: disable=wrong-import-position
 
 T0 = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -123,3 +124,22 @@ def test_an_agent_held_before_the_failover_ends_waits_its_whole_registration():
     assert not item.agent_registered(at(300))
     item.release_agent(at(300))
     assert item.agent_ready_at == at(400)
+
+
+def test_a_job_that_ends_while_a_request_is_answered_is_applied_or_still_running(monkeypatch):
+    """One moment per request (Jobs.settled): the wall clock passes the job's end between the lab applying the ended
+    jobs and its check of the item, yet the item never shows its old state with no job running. Two racing runs had
+    one commit each accepted that way (CI of f17df2b)."""
+    applied = []
+    ending = job()
+    ending.on_success = applied.append
+    jobs = JobBook(lab_clock.Clock(1.0))
+    jobs.start(ending)
+    moments = iter([at(101.999), at(102.001), at(102.002)])  # every later read of the wall clock is past the job's end
+    monkeypatch.setattr(lab_clock, "_wall", lambda: next(moments, at(103)))
+    with jobs.settled():
+        running = jobs.running_on("i")
+        assert (running is ending) != bool(applied), (running, applied)  # running, or ended and its outcome applied
+        assert running is ending and ending.state(lab_clock.Clock.now()) == "InProgress"
+    with jobs.settled():  # the next request: past the end, and the outcome applied before anything is checked
+        assert jobs.running_on("i") is None and applied == [ending]
