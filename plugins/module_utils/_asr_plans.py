@@ -146,8 +146,10 @@ def save_plan(asr):
 class PlanAction(ItemAction):
     """A plan operation: ItemAction's start (attach, one POST, lost answers, refusals re-read) aimed at a recovery plan."""
 
-    def __init__(self, asr, plan_name, clock=time.monotonic, pause=time.sleep):  # pylint: disable=super-init-not-called
+    def __init__(self, asr, plan_name, clock=time.monotonic, pause=time.sleep, options=None):  # pylint: disable=super-init-not-called,too-many-arguments
+        """``options``: the operation's (JOB_SPEC's and WAIT_SPEC's names; the session's own parameters when None)."""
         self.asr = asr
+        self.options = asr.params if options is None else options
         self.clock = clock
         self.pause = pause
         self.vault = VaultGateway.of(asr)
@@ -177,7 +179,7 @@ class PlanAction(ItemAction):
 
     def run(self, progress=None):
         """The whole operation: refusals first, attach or start once, wait with a line per read."""
-        params = self.asr.params
+        params = self.options
         operation = params["operation"]
         providers = sorted({m["provider"] for m in self.members})
         try:
@@ -222,7 +224,7 @@ class PlanAction(ItemAction):
             if progress:
                 progress(progress_line(self.name, group_progress(raw["job"])))
 
-        params = self.asr.params
+        params = self.options
         if not params.get("wait", True):
             facts = job_facts(read(job_id))
         else:

@@ -19,6 +19,7 @@ import time
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_actions import ItemAction, Overtaken
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_items import item_facts
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_jobs import WAIT_SPEC
+from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_plans import PlanAction
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_state import RECOVERY_POINT_CHOICES, STAGE_NAMES, STAGES, stages_after
 from ansible_collections.siterecovery.vmware.plugins.module_utils._asr_summary import stage_record, state_words
 from ansible_collections.siterecovery.vmware.plugins.module_utils._errors import SiteRecoveryError
@@ -29,6 +30,7 @@ from ansible_collections.siterecovery.vmware.plugins.module_utils._failover_task
     there_already,
 )
 from ansible_collections.siterecovery.vmware.plugins.module_utils._fleet_follow import FleetFollower
+from ansible_collections.siterecovery.vmware.plugins.module_utils._fleet_plan import children, members_out, plan_options, refusal
 from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_azure import SharedPreflightReads
 from ansible_collections.siterecovery.vmware.plugins.module_utils._preflight_task import preflight_of
 from ansible_collections.siterecovery.vmware.plugins.module_utils._vault_gateway import VaultGateway
@@ -54,6 +56,10 @@ ARGUMENT_SPEC = dict(
     wait_timeout=WAIT_SPEC["wait_timeout"],
     wait_sleep=WAIT_SPEC["wait_sleep"],
     wait_timeout_name=dict(type="str", default="wait_timeout"),
+    recovery_plan=dict(type="str"),
+    plan_commit_others=dict(type="bool", default=False),
+    plan_commit_others_name=dict(type="str", default="plan_commit_others"),
+    plan_members_out=dict(type="dict", default={}),
 )
 REQUIRED_IF = [("recovery_point", "custom", ["recovery_point_id"])]
 MAX_WRITERS = 64
@@ -75,6 +81,9 @@ def fleet_problems(params):
         problems.append("validation_port must be 0 (the OS's port) to 65535 (got %d)" % params["validation_port"])
     if params["validation_timeout"] < 0:
         problems.append("validation_timeout must be 0 or more (got %d)" % params["validation_timeout"])
+    if params.get("recovery_plan") and params["recovery_point"] == "custom":
+        problems.append("recovery_plan %s takes no custom recovery point (a plan's inputs take latest, latest_processed, latest_app_consistent "
+                        "or latest_crash_consistent)" % params["recovery_plan"])
     return problems
 
 
@@ -185,18 +194,29 @@ class Fleet:  # pylint: disable=too-many-instance-attributes
             job_id = self.begin(host, "failover_to_azure", first, reason, began, starts)
             if job_id is False:
                 return
+            machine["reason"] = reason
+            if self.params["recovery_plan"]:  # checked here (a job of the plan running already: followed, no check), sent below
+                if job_id is not None or self.preflight(host):
+                    members.append(host)
+                return
             if job_id is None:
                 job_id = self.send_failover(host, reason)
                 if job_id is None:
                     return
             to_follow[host] = job_id
             labels[host] = "%s: %s" % (host, title("failover_to_azure"))
-            machine["reason"] = reason
 
+        members = []
         self.pool(start, self.ready())
         if check:
+            if self.params["recovery_plan"]:
+                self.say("recovery plan %s: would run its failover, then its commit, one job each for %s" % (
+                    self.params["recovery_plan"], ", ".join(self.machines)))
             return
-        self.follow_jobs("failover_to_azure", to_follow, labels, starts, began)
+        if self.params["recovery_plan"]:
+            self.plan_stage("failover_to_azure", members, began)
+        else:
+            self.follow_jobs("failover_to_azure", to_follow, labels, starts, began)
         self.validate_phase()
 
     def begin(self, host, stage, decided, reason, began, starts):  # pylint: disable=too-many-arguments
@@ -214,20 +234,76 @@ class Fleet:  # pylint: disable=too-many-instance-attributes
         self.say("%s: %s: job %s, started earlier, is followed" % (host, title(stage), current["id"]))
         return current["id"]
 
+    def check_ready(self, host):
+        """The preflight of the machine (when asked): SiteRecoveryError when it is not ready to fail over."""
+        params = self.params
+        if not params["preflight"]:
+            return
+        checks = preflight_of(self.asr, dict(before="failover", rpo_threshold=params["rpo_threshold"], target_vm_size=None, hostname=None),
+                              self.vault, self.machines[host]["item"], self.reads)
+        failing = [c for c in checks["checks"] if c["status"] == "fail" or (params["preflight_fail_on_warning"] and c["status"] == "warn")]
+        for check in [c for c in checks["checks"] if c["status"] != "pass"]:
+            self.say("%s: %s %s: %s (%s)" % (host, check["status"].upper(), check["name"], check["reason"], check["source"]))
+        if failing or not checks["ready"]:
+            raise SiteRecoveryError("%s is not ready to fail over; nothing was changed. %s" % (host, " ".join(c["reason"] for c in failing)),
+                                    code="PreflightFailed")
+
+    def failed(self, host, stage, error, reason=None, job=None):  # pylint: disable=too-many-arguments
+        """Record ``stage`` of the machine as failed with ``error`` (a SiteRecoveryError or a message); the machine stops here."""
+        machine = self.machines[host]
+        message = error.message if isinstance(error, SiteRecoveryError) else error
+        machine["stages"].append(record(stage, True, reason or machine.get("reason"), error=message, job=job or getattr(error, "job", None)))
+        machine["error"] = "%s of %s failed: %s" % (title(stage), host, message)
+
+    def plan_stage(self, stage, hosts, began):
+        """The recovery plan's one job for ``hosts``, the members whose ``stage`` is to do and whose own checks passed; each member's
+        own job in it, the plan job's child, is then followed and recorded as a machine's (_fleet_plan)."""
+        name = self.params["recovery_plan"]
+        if not hosts:
+            return
+        try:
+            action = PlanAction(self.asr, name, clock=self.clock, pause=self.pause, options=plan_options(self.params, stage))
+        except SiteRecoveryError as error:
+            for host in hosts:
+                self.failed(host, stage, error)
+            return
+        out = members_out(action.members, self.machines, self.params["plan_members_out"])
+        if out:
+            others = self.params["plan_commit_others_name"] if stage == "commit_failover" else None
+            for host in [h for h in hosts if h not in out]:
+                self.failed(host, stage, refusal(host, stage, name, out, others))
+            return
+        try:
+            outcome = action.run(progress=self.say)
+        except SiteRecoveryError as error:
+            for host in hosts:
+                self.failed(host, stage, "recovery plan %s: %s" % (name, error.message), job=error.job)
+            return
+        job = outcome.get("job")
+        if job is None:  # done already, or another run took the stage between the read and the request: nothing was sent
+            for host in hosts:
+                self.machines[host]["stages"].append(record(stage, False, "recovery plan %s: %s" % (name, outcome.get("msg"))))
+            return
+        found = children(job, self.machines, hosts)
+        for host in [h for h in hosts if h not in found]:
+            self.failed(host, stage, "recovery plan %s: its job %s names no job of %s" % (name, job["id"], host), job=job)
+        self.follow_jobs(stage, found, {h: "%s: %s" % (h, title(stage)) for h in found}, [job["start_time"]], began)
+
+    def preflight(self, host):
+        """A plan member's preflight: True when it is ready (its failover is the plan's), else its stage is recorded as failed."""
+        try:
+            self.check_ready(host)
+        except SiteRecoveryError as error:
+            self.failed(host, "failover_to_azure", error)
+            return False
+        return True
+
     def send_failover(self, host, reason):
         """The preflight of the machine, then its failover's POST; the job id, or None when the stage ended here (recorded)."""
         machine = self.machines[host]
         params = self.params
         try:
-            if params["preflight"]:
-                checks = preflight_of(self.asr, dict(before="failover", rpo_threshold=params["rpo_threshold"], target_vm_size=None, hostname=None),
-                                      self.vault, machine["item"], self.reads)
-                failing = [c for c in checks["checks"] if c["status"] == "fail" or (params["preflight_fail_on_warning"] and c["status"] == "warn")]
-                for check in [c for c in checks["checks"] if c["status"] != "pass"]:
-                    self.say("%s: %s %s: %s (%s)" % (host, check["status"].upper(), check["name"], check["reason"], check["source"]))
-                if failing or not checks["ready"]:
-                    raise SiteRecoveryError("%s is not ready to fail over; nothing was changed. %s" % (host, " ".join(c["reason"] for c in failing)),
-                                            code="PreflightFailed")
+            self.check_ready(host)
             action = ItemAction(self.asr, machine["name"], clock=self.clock, pause=self.pause, item=machine["item"])
             message = there_already(action, machine["facts"], "to_azure")
             if message:
@@ -240,8 +316,7 @@ class Fleet:  # pylint: disable=too-many-instance-attributes
             machine["stages"].append(record("failover_to_azure", False, str(over)))
             return None
         except SiteRecoveryError as error:
-            machine["stages"].append(record("failover_to_azure", True, reason, error=error.message, job=error.job))
-            machine["error"] = "%s of %s failed: %s" % (title("failover_to_azure"), host, error.message)
+            self.failed(host, "failover_to_azure", error, reason)
             return None
         self.say("%s: %s: job %s started" % (host, title("failover_to_azure"), job_id))
         return job_id
@@ -304,24 +379,49 @@ class Fleet:  # pylint: disable=too-many-instance-attributes
             job_id = self.begin(host, "commit_failover", decided, reason, began, starts)
             if job_id is False:
                 return
+            if self.params["recovery_plan"] and not by_items:
+                members.append(host)  # the plan's commit, below
+                return
             if job_id is None:
-                action = ItemAction(self.asr, machine["name"], clock=self.clock, pause=self.pause, item=machine["item"])
-                try:
-                    action.refuse_unless_allowed("failoverCommit")
-                    job_id = action.start("failoverCommit", done=lambda now: committed_already(action.name, now))
-                except Overtaken as over:
-                    machine["stages"].append(record("commit_failover", False, str(over)))
+                job_id = self.send_commit(host, reason)
+                if job_id is None:
                     return
-                except SiteRecoveryError as error:
-                    machine["stages"].append(record("commit_failover", True, reason, error=error.message, job=error.job))
-                    machine["error"] = "%s of %s failed: %s" % (title("commit_failover"), host, error.message)
-                    return
-                self.say("%s: %s: job %s started" % (host, title("commit_failover"), job_id))
             to_follow[host] = job_id
             labels[host] = "%s: %s" % (host, title("commit_failover"))
 
+        members = []
+        # With a plan, a member out of the run (its failover or validation failed) stops the plan's commit, unless the others are
+        # committed machine by machine (plan_commit_others).
+        by_items = bool(self.params["recovery_plan"] and self.params["plan_commit_others"] and self.plan_members_out())
         self.pool(start, self.ready())
+        if members:
+            self.plan_stage("commit_failover", members, began)
         self.follow_jobs("commit_failover", to_follow, labels, starts, began)
+
+    def plan_members_out(self):
+        """The members of the recovery plan out of the run ({name: why}), read from the plan."""
+        try:
+            action = PlanAction(self.asr, self.params["recovery_plan"], clock=self.clock, pause=self.pause,
+                                options=plan_options(self.params, "commit_failover"))
+        except SiteRecoveryError:
+            return {}  # the plan's commit says why (plan_stage)
+        return members_out(action.members, self.machines, self.params["plan_members_out"])
+
+    def send_commit(self, host, reason):
+        """The commit's POST of the machine; the job id, or None when the stage ended here (recorded)."""
+        machine = self.machines[host]
+        action = ItemAction(self.asr, machine["name"], clock=self.clock, pause=self.pause, item=machine["item"])
+        try:
+            action.refuse_unless_allowed("failoverCommit")
+            job_id = action.start("failoverCommit", done=lambda now: committed_already(action.name, now))
+        except Overtaken as over:
+            machine["stages"].append(record("commit_failover", False, str(over)))
+            return None
+        except SiteRecoveryError as error:
+            self.failed(host, "commit_failover", error, reason)
+            return None
+        self.say("%s: %s: job %s started" % (host, title("commit_failover"), job_id))
+        return job_id
 
     def result(self, seconds):
         check = self.asr.check_mode

@@ -97,6 +97,32 @@ options:
     description: How the caller names the timeout, for the message of a wait that ran out.
     type: str
     default: wait_timeout
+  recovery_plan:
+    description:
+      - A recovery plan whose members are O(machines) (docs/recovery_plans.md). Each member is read, decided and checked (the
+        preflight) as a machine of its own; then the stage is the plan's, one job for all its members (the failover to Azure with
+        O(recovery_point) and O(shutdown_source), or the commit), as M(siterecovery.vmware.asr_recovery_plan_job) runs it, with a
+        line per read giving each boot group's and each member's state. Each member's own job in the plan's job is recorded as its
+        stage's job; the validation runs on each member.
+      - A member of the plan out of the run (its check failed here, or O(plan_members_out) names it) stops the plan's job, which
+        would move it unchecked - nothing is sent, and each member says which member failed and why (for the commit, unless
+        O(plan_commit_others)).
+      - O(recovery_point=custom) is refused with a plan.
+    type: str
+  plan_commit_others:
+    description: With O(recovery_plan), when a member is out of the run, commit the other members machine by machine instead of
+      sending nothing.
+    type: bool
+    default: false
+  plan_commit_others_name:
+    description: How the caller names O(plan_commit_others), for the message of a plan commit that a member stopped.
+    type: str
+    default: plan_commit_others
+  plan_members_out:
+    description: With O(recovery_plan), the members an earlier task of the run stopped ({host - why}), not given in O(machines).
+      A member of the plan that is neither in O(machines) nor here is out of the run too.
+    type: dict
+    default: {}
 attributes:
   check_mode:
     description:
@@ -139,6 +165,15 @@ EXAMPLES = r"""
       - host: vm-web-01
       - host: vm-web-02
         name: vm-web-02
+  run_once: true
+
+- name: Fail recovery plan plan-web over, one plan job for its members once each passed its checks
+  siterecovery.vmware.asr_fleet:
+    stage: failover
+    recovery_plan: plan-web
+    machines:
+      - host: vm-web-01
+      - host: vm-web-02
   run_once: true
 """
 

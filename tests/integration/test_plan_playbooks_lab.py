@@ -170,3 +170,52 @@ def test_a_run_follows_the_running_plan_job_and_commits_the_others(installed_env
         assert summary[member]["stage"] == "committed" and summary[member]["stages"]["failover_to_azure"]["job_id"], summary[member]
     assert summary["vm-lin-01"]["failed"] and summary["vm-lin-01"]["stages"]["validate_recovery"]["status"] == "failed"
     assert summary["vm-lin-01"]["stages"].get("commit_failover", {}).get("status") != "done"
+
+
+def test_a_plan_through_the_fleet_engine_is_one_job_per_stage_and_a_member_out_stops_its_commit(installed_env, lab, tmp_path):
+    """failover.yml with asr_fleet=true (the engine a play of asr_fleet_min_hosts machines takes): each member is checked in the
+    engine, then the plan's failover is one job; a member whose validation fails stops the plan's commit (nothing is sent, each
+    member says why); once it passes, a rerun sends the plan's commit, and the next one nothing."""
+    sent = planned(installed_env, lab, tmp_path)
+    lab.moved = True
+    outside = "phys-01" if lab.scenario == "classic" else None  # the modernized lab has the plan's three machines only
+    hosts = ":".join(MEMBERS + ([outside] if outside else []))
+    control(lab, "guest", "POST", item="vm-lin-01", answers=False)
+    try:
+        done = playbook(installed_env, lab, tmp_path, "failover", hosts, "asr_confirm_failover=true", "asr_fleet=true", "asr_validation_timeout=2",
+                        limit=True)
+    finally:
+        control(lab, "guest", "POST", item="vm-lin-01", answers=True)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0 and "did not pass its validation within 2 s" in output, output
+    assert posts(lab, sent) == [PLAN_FAILOVER], output
+    assert "plan-app: Group 1 Succeeded [vm-win-01 Succeeded, vm-win-02 Succeeded]" in output, output
+    assert "fleet: 3 jobs: 3 Succeeded" in output, output  # the engine followed the members' own jobs, the plan job's children
+    for member in ("vm-win-01", "vm-win-02"):
+        assert ("nothing was sent for %s: the commit of recovery plan plan-app is one job for all its members, and vm-lin-01 failed - " % member) in output
+    assert "asr_plan_commit_others=true commits the other members machine by machine" in output, output
+    summary = summary_of(tmp_path)
+    jobs = {j["id"]: j for j in control(lab, "jobs")}
+    for member in MEMBERS:
+        record = summary[member]
+        assert record["recovery_plan"] == "plan-app" and record["stages"]["failover_to_azure"]["status"] == "done", record
+        assert jobs[record["stages"]["failover_to_azure"]["job_id"]]["item"] == member  # its own job, the plan job's child
+        assert record["stage"] != "committed", record
+    if outside:
+        assert summary[outside]["status"] == "left alone" and summary[outside]["outside_plan"] == "plan-app"
+
+    sent = len(writes(lab))
+    done = playbook(installed_env, lab, tmp_path, "failover", hosts, "asr_confirm_failover=true", "asr_fleet=true", limit=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert posts(lab, sent) == [PLAN_COMMIT]
+    summary = summary_of(tmp_path)
+    for member in MEMBERS:
+        record = summary[member]
+        assert record["stage"] == "committed" and record["stages"]["commit_failover"]["status"] == "done", record
+        assert jobs.get(record["stages"]["commit_failover"]["job_id"]) is None  # a job of this run
+    commits = {j["id"]: j["item"] for j in control(lab, "jobs") if j["action"] == "failoverCommit"}
+    assert sorted(commits[summary[m]["stages"]["commit_failover"]["job_id"]] for m in MEMBERS) == sorted(MEMBERS)
+
+    sent = len(writes(lab))
+    done = playbook(installed_env, lab, tmp_path, "failover", hosts, "asr_confirm_failover=true", "asr_fleet=true")
+    assert done.returncode == 0 and len(writes(lab)) == sent, done.stdout

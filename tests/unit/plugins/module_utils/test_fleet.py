@@ -166,6 +166,7 @@ def options(**changes):
     (dict(writers=0), "writers must be 1 to 64"),
     (dict(rpo_threshold=0), "rpo_threshold must be 1 minute or more"),
     (dict(validation_port=70000), "validation_port must be 0"),
+    (dict(recovery_plan="plan-web", recovery_point="custom", recovery_point_id="p"), "recovery_plan plan-web takes no custom recovery point"),
 ])
 def test_bad_options_are_refused_before_any_request(changes, fragment):
     assert any(fragment in problem for problem in fleet_problems(options(**changes)))
