@@ -131,9 +131,9 @@ def test_the_failover_of_a_plan_checked_run_and_run_again(installed_env, lab, tm
     assert done.returncode == 0 and len(writes(lab)) == sent, done.stdout
 
 
+# The same tasks on both generations: the classic lab's run stands for both (the module's classic lab, not one more).
+@pytest.mark.parametrize("lab", ["classic"], indirect=True)
 def test_a_run_follows_the_running_plan_job_and_commits_the_others(installed_env, lab, tmp_path):
-    if lab.scenario != "classic":
-        pytest.skip("the same tasks on both generations: the classic lab's run stands for both")
     sent = planned(installed_env, lab, tmp_path)
     lab.moved = True
     control(lab, "guest", "POST", item="vm-lin-01", answers=False)
