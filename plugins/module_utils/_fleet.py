@@ -255,14 +255,19 @@ class Fleet:  # pylint: disable=too-many-instance-attributes
         machine["stages"].append(record(stage, True, reason or machine.get("reason"), error=message, job=job or getattr(error, "job", None)))
         machine["error"] = "%s of %s failed: %s" % (title(stage), host, message)
 
-    def plan_stage(self, stage, hosts, began):
+    def plan_action(self, stage):
+        """The recovery plan's operation of ``stage`` (it reads the plan and the vault's items)."""
+        return PlanAction(self.asr, self.params["recovery_plan"], clock=self.clock, pause=self.pause, options=plan_options(self.params, stage))
+
+    def plan_stage(self, stage, hosts, began, action=None):
         """The recovery plan's one job for ``hosts``, the members whose ``stage`` is to do and whose own checks passed; each member's
-        own job in it, the plan job's child, is then followed and recorded as a machine's (_fleet_plan)."""
+        own job in it, the plan job's child, is then followed and recorded as a machine's (_fleet_plan). ``action``: the plan's
+        operation when it was read already."""
         name = self.params["recovery_plan"]
         if not hosts:
             return
         try:
-            action = PlanAction(self.asr, name, clock=self.clock, pause=self.pause, options=plan_options(self.params, stage))
+            action = action or self.plan_action(stage)
         except SiteRecoveryError as error:
             for host in hosts:
                 self.failed(host, stage, error)
@@ -391,21 +396,18 @@ class Fleet:  # pylint: disable=too-many-instance-attributes
 
         members = []
         # With a plan, a member out of the run (its failover or validation failed) stops the plan's commit, unless the others are
-        # committed machine by machine (plan_commit_others).
-        by_items = bool(self.params["recovery_plan"] and self.params["plan_commit_others"] and self.plan_members_out())
+        # committed machine by machine (plan_commit_others). The plan is read once: here when that is to be decided, else in plan_stage.
+        action = None
+        if self.params["recovery_plan"] and self.params["plan_commit_others"]:
+            try:
+                action = self.plan_action("commit_failover")
+            except SiteRecoveryError:
+                action = None  # the plan's commit says why (plan_stage)
+        by_items = bool(action and members_out(action.members, self.machines, self.params["plan_members_out"]))
         self.pool(start, self.ready())
         if members:
-            self.plan_stage("commit_failover", members, began)
+            self.plan_stage("commit_failover", members, began, action)
         self.follow_jobs("commit_failover", to_follow, labels, starts, began)
-
-    def plan_members_out(self):
-        """The members of the recovery plan out of the run ({name: why}), read from the plan."""
-        try:
-            action = PlanAction(self.asr, self.params["recovery_plan"], clock=self.clock, pause=self.pause,
-                                options=plan_options(self.params, "commit_failover"))
-        except SiteRecoveryError:
-            return {}  # the plan's commit says why (plan_stage)
-        return members_out(action.members, self.machines, self.params["plan_members_out"])
 
     def send_commit(self, host, reason):
         """The commit's POST of the machine; the job id, or None when the stage ended here (recorded)."""
